@@ -1,0 +1,2 @@
+//! The scoring engine.
+pub mod normalize;

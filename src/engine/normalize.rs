@@ -1,0 +1,465 @@
+//! Text normalization with an offset map back to the original comment.
+//!
+//! Commenters dodge word filters with look-alike letters (`Ϝuck`, Cyrillic `іdіot`), leetspeak
+//! (`1d10t`), self-censoring (`f*ck`), spelled-out words (`f.u.c.k`, `k i l l  y o u r s e l f`),
+//! stretched letters (`IDIOOOOT`) and invisible characters. This module folds all of that into one
+//! canonical lowercase string that the lexicon automaton and the heuristics read, while remembering,
+//! for every byte of the folded text, which bytes of the original produced it, so that evidence can
+//! be highlighted in what the commenter actually wrote.
+//!
+//! Every stage is one left-to-right pass over the text, so the whole thing is linear in the input
+//! whatever the input (a million combining marks or zero-width characters included).
+//!
+//! ```
+//! use tamiz::engine::normalize::{normalize, LeetTable};
+//! let n = normalize("You 1D10T, f.u.c.k off", &LeetTable::default());
+//! assert_eq!(n.text(), "you idiot, fuck off");
+//! // "1D10T" in the original is bytes 4..9.
+//! let at = n.text().find("idiot").unwrap();
+//! assert_eq!(n.original_range(at, at + 5), 4..9);
+//! ```
+
+use std::ops::Range;
+
+/// One character of the folded text and the original byte range it came from.
+#[derive(Clone, Copy, Debug)]
+struct Unit {
+    ch: char,
+    start: u32,
+    end: u32,
+    /// Came from a run of three or more of the same letter (`fuuuuck`).
+    elongated: bool,
+}
+
+/// Leetspeak substitutions: which symbol or digit stands for which letter.
+///
+/// Configurable because communities differ; the default covers the usual suspects.
+#[derive(Clone, Debug)]
+pub struct LeetTable {
+    map: Vec<(char, char)>,
+}
+
+impl Default for LeetTable {
+    fn default() -> Self {
+        LeetTable {
+            map: vec![
+                ('0', 'o'),
+                ('1', 'i'),
+                ('3', 'e'),
+                ('4', 'a'),
+                ('5', 's'),
+                ('7', 't'),
+                ('8', 'b'),
+                ('@', 'a'),
+                ('$', 's'),
+                ('!', 'i'),
+                ('|', 'l'),
+                ('+', 't'),
+            ],
+        }
+    }
+}
+
+impl LeetTable {
+    /// Builds a table from `(symbol, letter)` pairs.
+    pub fn new(map: Vec<(char, char)>) -> Self {
+        LeetTable { map }
+    }
+
+    fn get(&self, c: char) -> Option<char> {
+        self.map.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
+    }
+}
+
+/// Characters that mask a letter in self-censored words (`f*ck`, `sh#t`).
+pub const MASK: char = '*';
+
+fn is_mask_symbol(c: char) -> bool {
+    matches!(c, '*' | '#')
+}
+
+/// The folded text and its map back to the original.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    text: String,
+    /// Per byte of `text`: start byte in the original of the character that produced it.
+    starts: Vec<u32>,
+    /// Per byte of `text`: end byte (exclusive) in the original.
+    ends: Vec<u32>,
+    /// Per byte of `text`: whether that character stood for a stretched run of letters.
+    elongated: Vec<bool>,
+}
+
+impl Normalized {
+    /// The folded text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a byte range of the folded text (on char boundaries, non-empty) to the byte range
+    /// of the original text that produced it.
+    pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
+        if start >= end || end > self.text.len() {
+            return 0..0;
+        }
+        self.starts[start] as usize..self.ends[end - 1] as usize
+    }
+
+    /// Whether the folded character at byte `i` stands for a run of three or more letters.
+    pub fn is_elongated(&self, i: usize) -> bool {
+        self.elongated.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// Folds `original` into the canonical form the matcher reads. See the module docs.
+pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
+    let units = fold_chars(original);
+    let units = map_leet_and_masks(units, leet);
+    let units = join_spelled_out(units);
+    let units = squeeze(units);
+    assemble(units)
+}
+
+/// Stage 1: per character, drop invisibles, fold case, accents, compatibility forms and
+/// look-alikes. `ñ` is kept because it is a letter of its own in Spanish (`año` is not `ano`).
+fn fold_chars(original: &str) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(original.len());
+    for (i, c) in original.char_indices() {
+        let start = i as u32;
+        let end = (i + c.len_utf8()) as u32;
+        let mut push = |ch: char, out: &mut Vec<Unit>| {
+            out.push(Unit {
+                ch,
+                start,
+                end,
+                elongated: false,
+            })
+        };
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
+                push(' ', &mut out);
+            } else if !c.is_ascii_control() {
+                push(c.to_ascii_lowercase(), &mut out);
+            }
+            continue;
+        }
+        // A decomposed ñ (n + combining tilde) must survive accent folding too.
+        if c == '\u{303}' {
+            if let Some(last) = out.last_mut() {
+                if last.ch == 'n' && last.end == start {
+                    last.ch = 'ñ';
+                    last.end = end;
+                }
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        match c {
+            'ñ' | 'Ñ' => push('ñ', &mut out),
+            // Case folding, not lowercasing: ß and ẞ fold to "ss" (decancer would read a 'b').
+            'ß' | 'ẞ' => {
+                push('s', &mut out);
+                push('s', &mut out);
+            }
+            // Typographic apostrophes and quotes fold to ASCII so "you’re" reads as "you're".
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '\u{02BC}' => {
+                push('\'', &mut out)
+            }
+            _ if c.is_whitespace() => push(' ', &mut out),
+            _ => {
+                // NFKD first: it handles accents, fullwidth and mathematical letters exactly;
+                // decancer then handles what compatibility decomposition does not (Cyrillic and
+                // Greek look-alikes, dotless ı), one decomposed character at a time.
+                let mut decomposed = [' '; 8];
+                let mut len = 0;
+                unicode_normalization::char::decompose_compatible(c, |d| {
+                    if len < decomposed.len() && !is_invisible(d) {
+                        decomposed[len] = d;
+                        len += 1;
+                    }
+                });
+                for &d in &decomposed[..len] {
+                    if d.is_ascii() {
+                        push(d.to_ascii_lowercase(), &mut out);
+                        continue;
+                    }
+                    match decancer::cure_char(d, cure_options()) {
+                        decancer::Translation::Character(f) => push(f, &mut out),
+                        decancer::Translation::String(s) => {
+                            for f in s.chars() {
+                                push(f, &mut out);
+                            }
+                        }
+                        decancer::Translation::None => {}
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// decancer folds look-alikes, compatibility forms (fullwidth, mathematical alphanumerics),
+/// accents and case. Scripts that are not look-alike sources for Latin text keep their letters,
+/// so a Chinese or Arabic comment is not turned into Latin noise.
+fn cure_options() -> decancer::Options {
+    decancer::Options::default()
+        .retain_arabic()
+        .retain_hebrew()
+        .retain_devanagari()
+        .retain_bengali()
+        .retain_armenian()
+        .retain_gujarati()
+        .retain_tamil()
+        .retain_thai()
+        .retain_lao()
+        .retain_burmese()
+        .retain_khmer()
+        .retain_mongolian()
+        .retain_chinese()
+        .retain_japanese()
+        .retain_korean()
+        .retain_braille()
+        .retain_emojis()
+}
+
+/// Zero-width characters, soft hyphens, bidi controls, variation selectors, tag characters and
+/// combining marks: none of them changes what a reader sees as the word.
+fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format | GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
+    ) || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Stage 2: inside a whitespace-delimited token that has at least one letter, read leetspeak
+/// digits and symbols as letters (`1d10t`, `$h!t`, `a$$`) and mark masking symbols (`f*ck`).
+/// Tokens without letters (`100%`, `$20`, `1&2`) are left alone. Punctuation-like leet symbols
+/// (`!`, `|`, `+`) count only between two word characters so `idiot!` stays `idiot!`.
+fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
+    let mut i = 0;
+    while i < units.len() {
+        if units[i].ch == ' ' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < units.len() && units[i].ch != ' ' {
+            i += 1;
+        }
+        let token = &mut units[start..i];
+        let letters = token.iter().filter(|u| u.ch.is_alphabetic()).count();
+        if letters == 0 {
+            continue;
+        }
+        let original: Vec<char> = token.iter().map(|u| u.ch).collect();
+        let wordish = |j: usize| -> bool {
+            original
+                .get(j)
+                .is_some_and(|&c| is_word_char(c) || leet.get(c).is_some() || is_mask_symbol(c))
+        };
+        for j in 0..token.len() {
+            let c = original[j];
+            let between = j > 0 && wordish(j - 1) && wordish(j + 1);
+            if is_mask_symbol(c) {
+                if between && letters >= 2 {
+                    token[j].ch = MASK;
+                }
+                continue;
+            }
+            if let Some(letter) = leet.get(c) {
+                let punctuation_like = matches!(c, '!' | '|' | '+');
+                let next_or_prev_wordish = (j > 0 && wordish(j - 1)) || wordish(j + 1);
+                if (punctuation_like && between) || (!punctuation_like && next_or_prev_wordish) {
+                    token[j].ch = letter;
+                }
+            }
+        }
+    }
+    units
+}
+
+fn is_spelling_separator(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '_' | ',' | '*')
+}
+
+/// Stage 3: join words spelled out letter by letter (`f.u.c.k`, `f u c k`, `f-u-c-k`). A chain
+/// is three or more single letters, each separated by exactly one separator; two or more
+/// separators (`k i l l  y o u`) end a chain, which keeps the word break. Hyphens and underscores
+/// left between longer words become spaces so `mother-fucker` reads as two words.
+fn join_spelled_out(units: Vec<Unit>) -> Vec<Unit> {
+    let n = units.len();
+    let single_letter = |i: usize| -> bool {
+        is_word_char(units[i].ch)
+            && (i == 0 || !is_word_char(units[i - 1].ch))
+            && (i + 1 >= n || !is_word_char(units[i + 1].ch))
+    };
+    let mut drop = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        if !single_letter(i) {
+            i += 1;
+            continue;
+        }
+        // Extend a chain: letter (sep letter)*
+        let mut letters = vec![i];
+        let mut j = i;
+        while j + 2 < n
+            && is_spelling_separator(units[j + 1].ch)
+            && single_letter(j + 2)
+        {
+            letters.push(j + 2);
+            j += 2;
+        }
+        if letters.len() >= 3 {
+            for w in letters.windows(2) {
+                drop[w[0] + 1] = true;
+            }
+        }
+        i = j + 1;
+    }
+    let mut out = Vec::with_capacity(n);
+    for (k, mut u) in units.into_iter().enumerate() {
+        if drop[k] {
+            continue;
+        }
+        if matches!(u.ch, '-' | '_') {
+            u.ch = ' ';
+        }
+        out.push(u);
+    }
+    out
+}
+
+/// Stage 4: collapse whitespace runs to one space, and runs of three or more of the same letter
+/// to one letter marked `elongated` (`fuuuuck` → `fuck`, `IDIOOOOT` → `idiot`). Runs of two are
+/// kept because English spells with them (`ass`, `kill`); the matcher accepts a single
+/// elongated letter where a word has a double one.
+fn squeeze(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i];
+        let mut j = i + 1;
+        while j < units.len() && units[j].ch == u.ch {
+            j += 1;
+        }
+        let run = j - i;
+        let last_end = units[j - 1].end;
+        if u.ch == ' ' {
+            if !out.is_empty() {
+                out.push(Unit { end: last_end, ..u });
+            }
+        } else if run >= 3 && u.ch.is_alphabetic() {
+            out.push(Unit {
+                end: last_end,
+                elongated: true,
+                ..u
+            });
+        } else {
+            out.extend_from_slice(&units[i..j]);
+        }
+        i = j;
+    }
+    if out.last().is_some_and(|u| u.ch == ' ') {
+        out.pop();
+    }
+    out
+}
+
+fn assemble(units: Vec<Unit>) -> Normalized {
+    let mut n = Normalized {
+        text: String::with_capacity(units.len()),
+        starts: Vec::with_capacity(units.len()),
+        ends: Vec::with_capacity(units.len()),
+        elongated: Vec::with_capacity(units.len()),
+    };
+    for u in units {
+        n.text.push(u.ch);
+        for _ in 0..u.ch.len_utf8() {
+            n.starts.push(u.start);
+            n.ends.push(u.end);
+            n.elongated.push(u.elongated);
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        normalize(s, &LeetTable::default()).text
+    }
+
+    macro_rules! folds {
+        ($($name:ident: $input:expr => $want:expr,)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(norm($input), $want, "input: {:?}", $input);
+            }
+        )*};
+    }
+
+    folds! {
+        lowercases: "You IDIOT" => "you idiot",
+        folds_accents: "pendéjo Cabrón" => "pendejo cabron",
+        keeps_enye: "año Niño" => "año niño",
+        keeps_decomposed_enye: "an\u{303}o" => "año",
+        sharp_s_case_folds: "STRAßE" => "strasse",
+        cyrillic_lookalikes: "іdіоt" => "idiot",
+        greek_lookalikes: "ΙDΙΟΤ" => "idiot",
+        fullwidth: "ｆｕｃｋ" => "fuck",
+        math_bold: "𝐟𝐮𝐜𝐤" => "fuck",
+        dotless_i: "ıdıot" => "idiot",
+        leet_digits: "1d10t m0r0n" => "idiot moron",
+        leet_symbols: "$h!t a$$" => "shit ass",
+        leet_leaves_numbers: "100% right, $20, 1&2" => "100% right, $20, 1&2",
+        exclamation_stays_punctuation: "idiot!" => "idiot!",
+        mask_single: "f*ck" => "f*ck",
+        mask_double: "f**k sh#t" => "f**k sh*t",
+        hashtag_is_not_mask: "#MAGA" => "#maga",
+        dotted: "f.u.c.k" => "fuck",
+        spaced: "f u c k" => "fuck",
+        dashed: "f-u-c-k" => "fuck",
+        spaced_phrase: "k i l l  y o u r s e l f" => "kill yourself",
+        initials_stay_short: "U.S. Ambassador" => "u.s. ambassador",
+        hyphenated_words_split: "mother-fucker" => "mother fucker",
+        elongation: "fuuuuck IDIOOOOT" => "fuck idiot",
+        doubles_kept: "kill ass" => "kill ass",
+        zero_width: "f\u{200B}u\u{200C}c\u{200D}k" => "fuck",
+        soft_hyphen: "id\u{AD}iot" => "idiot",
+        bidi_controls: "\u{202E}idiot\u{202C}" => "idiot",
+        variation_selector: "i\u{FE0F}diot" => "idiot",
+        combining_flood: "i\u{301}\u{301}\u{301}diot" => "idiot",
+        whitespace_collapses: "  you \n\t idiot  " => "you idiot",
+        curly_apostrophe: "you’re" => "you're",
+    }
+
+    #[test]
+    fn offsets_point_into_original() {
+        let s = "Ну ты 1D10T!";
+        let n = normalize(s, &LeetTable::default());
+        let at = n.text().find("idiot").unwrap();
+        let r = n.original_range(at, at + "idiot".len());
+        assert_eq!(&s[r], "1D10T");
+    }
+
+    #[test]
+    fn offsets_cover_elongation_and_invisibles() {
+        let s = "x fu\u{200B}uuuck y";
+        let n = normalize(s, &LeetTable::default());
+        let at = n.text().find("fuck").unwrap();
+        let r = n.original_range(at, at + 4);
+        assert_eq!(&s[r], "fu\u{200B}uuuck");
+        assert!(n.is_elongated(at + 1));
+    }
+}
