@@ -127,7 +127,7 @@ fn fold_chars(original: &str) -> Vec<Unit> {
     for (i, c) in original.char_indices() {
         let start = i as u32;
         let end = (i + c.len_utf8()) as u32;
-        let mut push = |ch: char, out: &mut Vec<Unit>| {
+        let push = |ch: char, out: &mut Vec<Unit>| {
             out.push(Unit {
                 ch,
                 start,

@@ -1,0 +1,79 @@
+//! Insults aimed at a person: second person (`you are a moron`, `you idiot`, `your shallow
+//! intellect`), exclamatives (`what an idiot`, `these idiots`, `bola de pendejos`) and
+//! name-calling of a named person (`Trump is a moron`, `Kushner is an entitled little bitch boy`).
+//!
+//! A bare insult word is already lexicon evidence; these rules add the evidence that it is aimed
+//! at someone, which is what separates `idiot` in a headline from an attack on a reader.
+
+use super::vocab::{is_copula, is_exclamative, is_filler, is_second_person};
+use super::{same_sentence, Finding, Token};
+use crate::engine::category::Category;
+
+/// How far before the insult a cue may stand, in tokens.
+const WINDOW: usize = 4;
+
+/// Adds findings for the insult hit whose first token is `at` and last token `last`.
+pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding>) {
+    let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), at);
+    let before = &tokens[range.clone()];
+    let end = tokens[last].end;
+    let finding = |rule: &'static str, from: usize| Finding {
+        category: Category::Insult,
+        rule,
+        term: format!("{} … {}", tokens[from].text, tokens[last].text),
+        start: tokens[from].start,
+        end,
+    };
+    if let Some(k) = before.iter().rposition(|t| is_second_person(t.text)) {
+        out.push(finding("insult/second-person", range.start + k));
+        return;
+    }
+    // Copula with only articles and intensifiers between it and the insult.
+    let mut i = at;
+    while i > range.start && is_filler(tokens[i - 1].text) {
+        i -= 1;
+    }
+    if i > range.start && is_copula(tokens[i - 1].text) && i >= 2 && tokens[i - 2].sentence == tokens[at].sentence {
+        out.push(finding("insult/name-calling", i - 2));
+        return;
+    }
+    let p1 = if at >= 1 && range.start < at { tokens[at - 1].text } else { "" };
+    let p2 = if at >= 2 && range.start + 1 < at { tokens[at - 2].text } else { "" };
+    if !p1.is_empty() && is_exclamative(p2, p1) {
+        out.push(finding("insult/exclamative", if p2.is_empty() { at - 1 } else { at - 2 }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokenize;
+    use super::*;
+
+    fn rule(text: &str, insult: &str) -> Option<&'static str> {
+        let t = tokenize(text);
+        let at = t.iter().position(|t| t.text == insult).unwrap();
+        let mut out = Vec::new();
+        aimed(&t, at, at, &mut out);
+        out.first().map(|f| f.rule)
+    }
+
+    macro_rules! aimed_cases {
+        ($($name:ident: $text:expr, $insult:expr => $want:expr,)*) => {$(
+            #[test]
+            fn $name() { assert_eq!(rule($text, $insult), $want, "{}", $text); }
+        )*};
+    }
+
+    aimed_cases! {
+        you_are_a: "you are a moron", "moron" => Some("insult/second-person"),
+        vocative: "shut up you idiot", "idiot" => Some("insult/second-person"),
+        possessive: "the depth of your shallow intellect", "intellect" => Some("insult/second-person"),
+        spanish_second_person: "eres un pendejo", "pendejo" => Some("insult/second-person"),
+        named: "trump is a moron", "moron" => Some("insult/name-calling"),
+        named_with_adjectives: "kushner is an entitled little bitch", "bitch" => Some("insult/name-calling"),
+        what_an: "what an idiot", "idiot" => Some("insult/exclamative"),
+        these: "whack these idiots", "idiots" => Some("insult/exclamative"),
+        bare_word: "idiot proof design", "idiot" => None,
+        other_sentence: "thank you. idiot", "idiot" => None,
+    }
+}

@@ -1,0 +1,49 @@
+//! Dampening: an insult that is negated ("I don't think you are an idiot") or talked about
+//! ("calling people idiots is not how we debate", quoted words) is weaker evidence.
+
+use super::vocab::{is_negation, is_reporting};
+use super::{same_sentence, Token};
+
+/// How many tokens before the evidence a negation or reporting word may stand.
+const WINDOW: usize = 5;
+
+/// Whether evidence starting at token `at` is negated, reported or quoted.
+pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
+    if tokens[at].quoted {
+        return true;
+    }
+    let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), at);
+    tokens[range]
+        .iter()
+        .any(|t| is_negation(t.text) || is_reporting(t.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokenize;
+    use super::*;
+
+    fn dampened(text: &str, word: &str) -> bool {
+        let t = tokenize(text);
+        let at = t.iter().position(|t| t.text == word).unwrap();
+        is_dampened(&t, at)
+    }
+
+    #[test]
+    fn negated() {
+        assert!(dampened("i don't think you are an idiot", "idiot"));
+        assert!(dampened("you are not an idiot", "idiot"));
+    }
+
+    #[test]
+    fn reported() {
+        assert!(dampened("calling people idiots is not how we debate", "idiots"));
+        assert!(dampened("he said \"moron\" twice", "moron"));
+    }
+
+    #[test]
+    fn plain_insult_is_not_dampened() {
+        assert!(!dampened("you are an idiot", "idiot"));
+        assert!(!dampened("not bad. you idiot", "idiot"));
+    }
+}

@@ -1,0 +1,173 @@
+//! Threats: intent or wish + violent act + target (`I will find you and kill you`, `someone needs
+//! to ... whack these idiots`, `te voy a matar`), wished harm (`I hope you die`, `ojalá te
+//! mueras`) and deserved harm (`he deserves to be hanged`), while idioms stay clean (`kill the
+//! bill`, `this comedian killed it`, `shoot me an email`, `Americans should hang their heads in
+//! shame`, `dying of laughter`).
+
+use super::negation::is_dampened;
+use super::vocab::{
+    has_clitic_target, is_deserve_cue, is_harm_participle, is_idiom_object, is_intent, is_target, is_violent_verb,
+    is_wish, is_wished_harm,
+};
+use super::{same_sentence, Finding, Token};
+use crate::engine::category::Category;
+
+/// How far before the violent verb the intent may stand ("someone needs to put us Americans out
+/// of our misery and whack these idiots" has ten words between them).
+const INTENT_WINDOW: usize = 12;
+/// How far after the verb the target may stand.
+const TARGET_WINDOW: usize = 3;
+
+/// A threat finding and whether it is negated ("I would never kill you").
+pub struct ThreatFinding {
+    pub finding: Finding,
+    pub dampened: bool,
+}
+
+/// Scans all tokens for threats.
+pub fn find(tokens: &[Token<'_>], out: &mut Vec<ThreatFinding>) {
+    for at in 0..tokens.len() {
+        let w = tokens[at].text;
+        if is_violent_verb(w) {
+            intent_violence_target(tokens, at, out);
+        } else if is_wish(w) {
+            wish_harm(tokens, at, out);
+        } else if is_deserve_cue(w) {
+            passive_deserve(tokens, at, out);
+        }
+    }
+}
+
+/// `anchor` is the token whose context decides negation: the violent verb or the cue.
+fn push(tokens: &[Token<'_>], rule: &'static str, anchor: usize, (from, to): (usize, usize), words: &[usize], out: &mut Vec<ThreatFinding>) {
+    let term = words.iter().map(|&i| tokens[i].text).collect::<Vec<_>>().join(" … ");
+    out.push(ThreatFinding {
+        finding: Finding {
+            category: Category::Threat,
+            rule,
+            term,
+            start: tokens[from].start,
+            end: tokens[to].end,
+        },
+        dampened: is_dampened(tokens, anchor),
+    });
+}
+
+fn intent_violence_target(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
+    let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
+    let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
+    if is_idiom_object(tokens[at].text, &next) {
+        return;
+    }
+    let target = if has_clitic_target(tokens[at].text) {
+        Some(at)
+    } else {
+        after.clone().find(|&i| is_target(tokens[i].text))
+    };
+    // Spanish puts the object pronoun first: "te voy a matar".
+    let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
+    let intent = before.clone().rev().find(|&i| is_intent(tokens[i].text));
+    let target = target.or_else(|| {
+        intent.and_then(|i| (before.start..i + 1).rev().find(|&k| matches!(tokens[k].text, "te" | "lo" | "los" | "la" | "las" | "les")))
+    });
+    if let (Some(i), Some(t)) = (intent, target) {
+        let from = i.min(t);
+        let to = at.max(t);
+        let mut words = vec![i, at, t];
+        words.sort_unstable();
+        words.dedup();
+        push(tokens, "threat/intent-violence-target", at, (from, to), &words, out);
+    }
+}
+
+fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
+    let after = same_sentence(tokens, at, at + 1, at + 6);
+    let target = after.clone().find(|&i| is_target(tokens[i].text) || tokens[i].text == "que");
+    let Some(t) = target else { return };
+    let harm = (t + 1..after.end).find(|&i| {
+        let w = tokens[i].text;
+        is_wished_harm(w)
+            // "dying of laughter", "die laughing", "die happy" are not wished harm.
+            && !matches!(tokens.get(i + 1).map(|t| t.text), Some("of" | "laughing" | "happy" | "trying" | "for" | "a" | "in"))
+    });
+    if let Some(h) = harm {
+        push(tokens, "threat/wish-harm", at, (at, h), &[at, t, h], out);
+    }
+}
+
+fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
+    // cue (to) (be|ser) participle: "deserves to be hanged", "should be shot", "merece morir".
+    let after = same_sentence(tokens, at, at + 1, at + 5);
+    let mut i = after.start;
+    while i < after.end && matches!(tokens[i].text, "to" | "be" | "ser" | "all" | "just" | "publicly" | "that") {
+        i += 1;
+    }
+    if i >= after.end || i == after.start && !matches!(tokens[i].text, "die" | "morir") {
+        return;
+    }
+    let w = tokens[i].text;
+    if !is_harm_participle(w) {
+        return;
+    }
+    // "the bill should die": only people deserve-to-die threats count.
+    let subject = same_sentence(tokens, at, at.saturating_sub(3), at);
+    let pronoun = tokens[subject].iter().any(|t| {
+        matches!(
+            t.text,
+            "he" | "she" | "they" | "you" | "u" | "him" | "them" | "who" | "everyone" | "people" | "ustedes" | "el" | "ella" | "ellos" | "todos"
+        )
+    });
+    // Dying is said of bills and ideas too; being hanged or shot is said of people.
+    if matches!(w, "die" | "dead" | "morir" | "muerto" | "muertos") && !pronoun {
+        return;
+    }
+    let next: Vec<&str> = tokens[i + 1..(i + 4).min(tokens.len())].iter().map(|t| t.text).collect();
+    if matches!(w, "dead" | "die" | "shot") && next.first().is_some_and(|n| matches!(*n, "on" | "wrong" | "tired" | "serious" | "set" | "last" | "laughing" | "down")) {
+        return;
+    }
+    push(tokens, "threat/passive-deserve", at, (at, i), &[at, i], out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokenize;
+    use super::*;
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        let n = crate::engine::normalize::normalize(text, &Default::default());
+        let t = tokenize(n.text());
+        let mut out = Vec::new();
+        find(&t, &mut out);
+        out.iter().filter(|f| !f.dampened).map(|f| f.finding.rule).collect()
+    }
+
+    macro_rules! threat_cases {
+        ($($name:ident: $text:expr => $want:expr,)*) => {$(
+            #[test]
+            fn $name() { assert_eq!(rules($text), $want as Vec<&str>, "{}", $text); }
+        )*};
+    }
+
+    threat_cases! {
+        find_and_kill: "I will find you and kill you" => vec!["threat/intent-violence-target"],
+        whack_these_idiots: "Someone needs to put us Americans out of our misery and whack these idiots." => vec!["threat/intent-violence-target"],
+        deserves_hanging: "he deserves to be hanged" => vec!["threat/passive-deserve"],
+        should_be_shot: "they should be shot" => vec!["threat/passive-deserve"],
+        hope_you_die: "I hope you die" => vec!["threat/wish-harm"],
+        te_voy_a_matar: "te voy a matar" => vec!["threat/intent-violence-target"],
+        voy_a_matarte: "voy a matarte pendejo" => vec!["threat/intent-violence-target"],
+        ojala_te_mueras: "ojalá te mueras" => vec!["threat/wish-harm"],
+        comedian_killed_it: "this comedian killed it last night" => vec![],
+        kill_the_bill: "we need to kill the bill" => vec![],
+        hang_heads: "Americans should hang their heads in shame around the planet!" => vec![],
+        shoot_email: "shoot me an email when you can" => vec![],
+        dying_of_laughter: "I hope you are not dying of laughter" => vec![],
+        hug_to_death: "I will hug him to death" => vec![],
+        news_force: "There will be no use of military force in immigration." => vec![],
+        trade_war: "Mexico was prepared to enter a trade war with the United States" => vec![],
+        slap_a_tax: "Trump has threatened to slap a punitive tax on imports" => vec![],
+        beat_the_odds: "we will beat the odds" => vec![],
+        never_kill: "I would never kill you" => vec![],
+        bill_should_die: "the bill should die" => vec![],
+    }
+}

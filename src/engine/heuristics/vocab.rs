@@ -1,0 +1,232 @@
+//! Word tables for the heuristics, English and Spanish side by side.
+//!
+//! Words are in normalized form (lowercase, accents folded except `ñ`). Spanish and English rarely
+//! collide on these closed-class words, so one table serves both languages and a comment that
+//! switches language mid-sentence is still read.
+
+/// Second-person words: the insult is aimed at the reader.
+pub fn is_second_person(w: &str) -> bool {
+    matches!(
+        w,
+        "you" | "you're" | "youre" | "ur" | "u" | "ya" | "yourself" | "your" | "yours" | "thou" | "you've"
+            | "you'll" | "you'd" | "y'all" | "yall"
+            // es
+            | "tu" | "tú" | "eres" | "usted" | "ustedes" | "te" | "vos" | "sos" | "ti" | "contigo"
+    )
+}
+
+/// Vocative / exclamative openers: "what an idiot", "such a moron", "bunch of idiots".
+pub fn is_exclamative(prev2: &str, prev1: &str) -> bool {
+    matches!(
+        (prev2, prev1),
+        ("what", "a" | "an") | ("such", "a" | "an") | ("bunch", "of") | ("pack", "of") | ("band", "of") | ("total", _)
+            | ("complete", _) | ("absolute", _) | ("bola", "de") | ("que", _) | ("pinche", _) | ("pinches", _)
+            | ("puto", _) | ("fucking", _) | ("stupid", _) | ("these", _) | ("those", _) | ("estos", _) | ("esos", _)
+    ) || matches!(prev1, "these" | "those" | "estos" | "esos" | "estas" | "esas" | "pinche" | "pinches" | "bola")
+}
+
+/// Copulas that link a named target to an insult: "Trump is a moron", "eres un pendejo".
+pub fn is_copula(w: &str) -> bool {
+    matches!(
+        w,
+        "is" | "are" | "was" | "were" | "be" | "being" | "been" | "he's" | "she's" | "they're" | "it's" | "thats"
+            | "that's" | "isn't" | "es" | "son" | "eres" | "era" | "fue" | "sea" | "sois"
+    )
+}
+
+/// Words allowed between a copula and the insult: articles and intensifiers.
+pub fn is_filler(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an" | "the" | "such" | "total" | "complete" | "absolute" | "utter" | "real" | "fucking" | "little"
+            | "big" | "stupid" | "dumb" | "entitled" | "just" | "nothing" | "but" | "another" | "one" | "of"
+            | "un" | "una" | "unos" | "unas" | "el" | "la" | "los" | "las" | "pinche" | "pinches" | "gran" | "tremendo"
+            | "pobre" | "puro" | "bien" | "muy" | "so" | "such'a" | "most"
+    )
+}
+
+/// Negation before an insult or threat: "I don't think you are an idiot".
+pub fn is_negation(w: &str) -> bool {
+    matches!(
+        w,
+        "not" | "no" | "never" | "don't" | "dont" | "doesn't" | "doesnt" | "isn't" | "isnt" | "aren't" | "arent"
+            | "wasn't" | "wasnt" | "weren't" | "didn't" | "didnt" | "won't" | "wont" | "wouldn't" | "wouldnt"
+            | "can't" | "cant" | "cannot" | "shouldn't" | "nobody" | "neither" | "nor"
+            // es
+            | "nunca" | "jamas" | "ni" | "tampoco" | "nadie"
+    )
+}
+
+/// Words that mark an insult as talked about rather than hurled: "calling people idiots".
+pub fn is_reporting(w: &str) -> bool {
+    matches!(
+        w,
+        "calling" | "call" | "called" | "calls" | "label" | "labeled" | "labelled" | "labeling" | "word" | "words"
+            | "term" | "quote" | "quoted" | "insults" | "insulted" | "slur" | "slurs" | "accused" | "branded"
+            | "dubbed" | "nicknamed"
+            // es
+            | "llamar" | "llamo" | "llamaba" | "llamando" | "llamarlos" | "palabra" | "insulto" | "insultos"
+            | "tacho" | "tachar" | "apodo"
+    )
+}
+
+/// Intent, obligation or wish before a violent act: "I will", "someone needs to", "voy a".
+pub fn is_intent(w: &str) -> bool {
+    matches!(
+        w,
+        "will" | "i'll" | "ill" | "we'll" | "gonna" | "wanna" | "going" | "want" | "need" | "needs" | "should"
+            | "must" | "ought" | "let's" | "lets" | "i'd" | "gotta" | "shall" | "promise" | "swear" | "about"
+            | "coming" | "deserve" | "deserves" | "hope" | "wish" | "would" | "gon"
+            // es
+            | "voy" | "vamos" | "vas" | "va" | "van" | "hay" | "deberian" | "deberia" | "debe" | "deben"
+            | "quiero" | "queremos" | "ojala" | "merece" | "merecen" | "tienen" | "tiene"
+    )
+}
+
+/// Violent verbs (all common inflections) that can carry a threat.
+pub fn is_violent_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "kill" | "kills" | "killing" | "murder" | "murders" | "murdering" | "shoot" | "shooting" | "stab"
+            | "stabbing" | "hang" | "hanging" | "whack" | "whacking" | "beat" | "beating" | "punch" | "punching"
+            | "strangle" | "strangling" | "choke" | "choking" | "slit" | "burn" | "burning" | "bomb" | "lynch"
+            | "lynching" | "behead" | "execute" | "executing" | "rape" | "raping" | "hurt" | "hurting" | "torture"
+            | "butcher" | "slaughter" | "gut" | "skin" | "smash" | "strangulate" | "snuff" | "eliminate" | "exterminate"
+            | "annihilate" | "gas" | "nuke" | "waste" | "cap" | "pop" | "drown" | "bury" | "slap" | "kick" | "lynched"
+            // es
+            | "matar" | "mato" | "matare" | "matarte" | "matarlo" | "matarla" | "matarlos" | "matarlas" | "matarle"
+            | "golpear" | "golpearte" | "partir" | "partirte" | "romper" | "romperte" | "quemar" | "quemarte"
+            | "colgar" | "colgarlo" | "colgarlos" | "ahorcar" | "ahorcarlo" | "ahorcarlos" | "balear" | "fusilar"
+            | "fusilarlos" | "apuñalar" | "acuchillar" | "violar" | "degollar" | "madrear" | "madrearte"
+            | "desaparecer" | "desaparecerte" | "rajar" | "rajarte" | "quebrar" | "quebrarte" | "levantar"
+    )
+}
+
+/// Spanish verb forms that carry their own object pronoun ("matarte" = kill you).
+pub fn has_clitic_target(w: &str) -> bool {
+    ["te", "lo", "la", "los", "las", "le", "les"]
+        .iter()
+        .any(|p| w.len() > p.len() + 3 && w.ends_with(p) && (w[..w.len() - p.len()].ends_with('r')))
+}
+
+/// Who or what a threat can land on: "kill you", "whack these idiots", "te voy a matar".
+pub fn is_target(w: &str) -> bool {
+    matches!(
+        w,
+        "you" | "u" | "ya" | "him" | "her" | "them" | "yourself" | "himself" | "herself" | "themselves" | "these"
+            | "those" | "every" | "everyone" | "everybody" | "all" | "y'all" | "yall" | "your" | "his" | "their"
+            | "this" | "that" | "whoever" | "anyone" | "people" | "somebody" | "someone"
+            // es
+            | "te" | "lo" | "la" | "los" | "las" | "le" | "les" | "ti" | "todos" | "ustedes" | "estos" | "esos"
+            | "ese" | "esa" | "este" | "esta"
+    )
+}
+
+/// Objects that make a violent verb an idiom: "kill the bill", "killed it", "shoot me an email",
+/// "hang their heads", "beat the odds". Checked on the 1–3 words after the verb.
+pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
+    let stem = verb_stem(verb);
+    let n1 = next.first().copied().unwrap_or("");
+    let n2 = next.get(1).copied().unwrap_or("");
+    let n3 = next.get(2).copied().unwrap_or("");
+    let generic = matches!(n1, "it" | "time" | "for" | "off" | "down" | "up" | "out" | "over" | "around" | "on")
+        || matches!(
+            n2,
+            "bill" | "idea" | "deal" | "mood" | "vibe" | "joke" | "buzz" | "plan" | "proposal" | "law" | "lights" | "engine"
+                | "odds" | "heat" | "traffic" | "record" | "deadline" | "clock" | "market" | "system" | "competition"
+                | "time" | "game" | "motion" | "amendment" | "project" | "story"
+        );
+    let specific = match stem {
+        "kill" => matches!(n1, "two" | "me" | "myself") || matches!(n2, "birds" | "pain" | "conversation"),
+        "hang" => {
+            matches!(n2, "heads" | "head" | "picture" | "hat" | "coat" | "flag" | "tough" | "loose")
+                || matches!(n3, "heads" | "head" | "shame")
+                || matches!(n1, "in" | "tight" | "loose" | "together" | "with" | "heads" | "head")
+        }
+        "shoot" => {
+            matches!(n1, "me" | "us" | "him" | "her" | "them" | "a" | "an" | "the" | "some" | "hoops" | "pool" | "photos" | "video" | "film")
+                && matches!(n2, "an" | "a" | "email" | "message" | "note" | "text" | "line" | "mail" | "breeze" | "film" | "video" | "scene" | "photos" | "")
+                || matches!(n2, "breeze" | "email" | "message" | "note" | "text" | "line")
+                || matches!(n3, "email" | "message" | "note" | "text" | "line")
+        }
+        "beat" => matches!(n2, "bush" | "odds" | "heat" | "traffic" | "record" | "expectations" | "rush") || matches!(n1, "expectations" | "estimates"),
+        "burn" => matches!(n1, "calories" | "fat" | "bridges" | "cash" | "money" | "rubber" | "through"),
+        "bomb" | "waste" => !matches!(n1, "you" | "him" | "her" | "them" | "these" | "those"),
+        "pop" | "cap" | "gas" | "skin" | "gut" | "kick" | "smash" | "slap" => {
+            !matches!(n1, "you" | "him" | "her" | "them" | "these" | "those" | "your" | "his" | "their")
+                || matches!(n2, "tax" | "tariff" | "tariffs" | "fine" | "ban" | "duty")
+        }
+        "partir" | "romper" => !matches!(n1, "la" | "el" | "te" | "tu") || !matches!(n2, "madre" | "cara" | "hocico" | "jeta" | "crisma"),
+        _ => false,
+    };
+    generic || specific
+}
+
+fn verb_stem(w: &str) -> &str {
+    for (stem, forms) in [
+        ("kill", &["kill", "kills", "killing"][..]),
+        ("hang", &["hang", "hanging"][..]),
+        ("shoot", &["shoot", "shooting"][..]),
+        ("beat", &["beat", "beating"][..]),
+        ("burn", &["burn", "burning"][..]),
+    ] {
+        if forms.contains(&w) {
+            return stem;
+        }
+    }
+    if w.starts_with("partir") {
+        return "partir";
+    }
+    if w.starts_with("romper") {
+        return "romper";
+    }
+    w
+}
+
+/// Passive or infinitive harm after "deserves to be", "should be", "merece ser".
+pub fn is_harm_participle(w: &str) -> bool {
+    matches!(
+        w,
+        "killed" | "shot" | "hanged" | "hung" | "executed" | "lynched" | "beaten" | "stabbed" | "murdered" | "gassed"
+            | "burned" | "burnt" | "beheaded" | "strangled" | "tortured" | "raped" | "exterminated" | "slaughtered"
+            | "whacked" | "nuked" | "drowned" | "buried" | "dead" | "die" | "shot dead"
+            // es
+            | "asesinado" | "asesinados" | "fusilado" | "fusilados" | "colgado" | "colgados" | "ahorcado" | "ahorcados"
+            | "matado" | "matados" | "quemado" | "quemados" | "linchado" | "linchados" | "muerto" | "muertos"
+            | "morir" | "exterminados"
+    )
+}
+
+/// Cues that open "deserves to be …": the passive-deserve rule.
+pub fn is_deserve_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "deserves" | "deserve" | "deserved" | "should" | "needs" | "need" | "ought" | "must" | "oughta" | "merece"
+            | "merecen" | "deberia" | "deberian" | "debe" | "deben"
+    )
+}
+
+/// Harm wished on someone: "I hope you die", "ojalá te mueras".
+pub fn is_wished_harm(w: &str) -> bool {
+    matches!(
+        w,
+        "die" | "dies" | "rot" | "burn" | "suffer" | "drown" | "choke" | "croak" | "perish" | "cancer" | "aids"
+            | "mueras" | "muera" | "mueran" | "pudras" | "pudra" | "revientes" | "muerte" | "cancer'"
+    )
+}
+
+/// "I hope", "wish", "ojalá", "espero que".
+pub fn is_wish(w: &str) -> bool {
+    matches!(w, "hope" | "hopefully" | "wish" | "pray" | "praying" | "ojala" | "espero" | "deseo")
+}
+
+/// Cue words that mean a sentence is about someone with a name or role, for name-calling:
+/// a capitalised word in the original is the main cue; these are the lowercase ones.
+pub fn is_person_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "he" | "she" | "they" | "this guy" | "guy" | "man" | "woman" | "president" | "author" | "writer" | "poster"
+            | "op" | "commenter" | "admin" | "mod" | "moderator" | "editor" | "reporter" | "el" | "ella" | "ellos"
+            | "tipo" | "wey" | "guey"
+    )
+}

@@ -1,0 +1,332 @@
+//! The compiled lexicon: one aho-corasick automaton over every entry of every list.
+//!
+//! Why overlapping (`MatchKind::Standard`) rather than leftmost-longest: an entry's match is only
+//! kept after checks the automaton cannot make (word boundaries by mode, the allowlist, the
+//! language of `strict` entries, stretched letters). With leftmost-longest a candidate that fails
+//! those checks would hide a shorter one that passes at the same place (`ass` inside
+//! `assassin` hides nothing, but `piece of shit` failing would hide `shit`). Overlapping search
+//! reports them all, and the nested-match rule below decides which evidence counts, so the
+//! result does not depend on which candidate the automaton happened to prefer.
+//!
+//! Stretched letters: the normalizer turns `asssss` into `as` marked elongated. For an entry with
+//! a double letter (`ass`) the automaton also holds the variant with that letter single (`as`),
+//! which only counts where the text's letter is elongated, so the word `as` is never `ass`.
+//!
+//! Self-censored words (`f*ck`, `sh#t`) cannot be automaton patterns; they are looked up by
+//! (first letter, last letter, length) among single-word entries and checked letter by letter.
+
+use super::category::{Category, Language};
+use super::lexicon::{Entry, Lexicon, MatchMode};
+use super::normalize::{Normalized, MASK};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+/// At most this many double letters of an entry get single-letter variants (2^n variants).
+const MAX_DOUBLES: usize = 3;
+
+#[derive(Clone, Debug)]
+enum PatternRef {
+    Entry {
+        entry: u32,
+        /// Byte offsets within the pattern whose text letter must be elongated.
+        needs_elongated: Vec<u16>,
+    },
+    Allow,
+}
+
+/// A lexicon entry found in the normalized text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub entry: u32,
+    /// Byte range in the normalized text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Immutable, `Send + Sync`, cheap to share: built once per lexicon version.
+#[derive(Debug)]
+pub struct Matcher {
+    ac: AhoCorasick,
+    patterns: Vec<PatternRef>,
+    masked: HashMap<(char, char, usize), Vec<u32>>,
+}
+
+/// A word character for boundary checks; the mask counts so `f*ck` is one word.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == MASK
+}
+
+impl Matcher {
+    /// Compiles every entry and allowlist term of `lexicon` into one automaton.
+    pub fn build(lexicon: &Lexicon) -> Result<Matcher, aho_corasick::BuildError> {
+        let mut texts: Vec<String> = Vec::new();
+        let mut patterns = Vec::new();
+        for (i, e) in lexicon.entries.iter().enumerate() {
+            for (text, needs_elongated) in elongation_variants(&e.pattern) {
+                texts.push(text);
+                patterns.push(PatternRef::Entry {
+                    entry: i as u32,
+                    needs_elongated,
+                });
+            }
+        }
+        for a in &lexicon.allow {
+            texts.push(a.pattern.clone());
+            patterns.push(PatternRef::Allow);
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&texts)?;
+        let mut masked: HashMap<(char, char, usize), Vec<u32>> = HashMap::new();
+        for (i, e) in lexicon.entries.iter().enumerate() {
+            let chars: Vec<char> = e.pattern.chars().collect();
+            if chars.len() >= 3 && chars.iter().all(|c| c.is_alphabetic()) {
+                masked
+                    .entry((chars[0], chars[chars.len() - 1], chars.len()))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        Ok(Matcher { ac, patterns, masked })
+    }
+
+    /// Finds the lexicon evidence in `n`, after boundaries, allowlist, language and the
+    /// nested-match rule: within one category, a match inside a longer match is dropped (the
+    /// phrase `piece of shit` carries the weight, not also its `shit`).
+    pub fn find(&self, n: &Normalized, entries: &[Entry], language: Language) -> Vec<Hit> {
+        let text = n.text();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut allowed: Vec<(usize, usize)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            match &self.patterns[m.pattern().as_usize()] {
+                PatternRef::Allow => {
+                    if word_bounded(text, start, end, MatchMode::Word) {
+                        allowed.push((start, end));
+                    }
+                }
+                PatternRef::Entry {
+                    entry,
+                    needs_elongated,
+                } => {
+                    let e = &entries[*entry as usize];
+                    if e.strict && e.language != language {
+                        continue;
+                    }
+                    if !needs_elongated.iter().all(|&o| n.is_elongated(start + o as usize)) {
+                        continue;
+                    }
+                    if word_bounded(text, start, end, e.mode) {
+                        hits.push(Hit {
+                            entry: *entry,
+                            start,
+                            end,
+                        });
+                    }
+                }
+            }
+        }
+        self.find_masked(text, entries, language, &mut hits);
+        if !allowed.is_empty() {
+            hits.retain(|h| !allowed.iter().any(|&(s, e)| h.start < e && s < h.end));
+        }
+        drop_nested(hits, entries)
+    }
+
+    fn find_masked(&self, text: &str, entries: &[Entry], language: Language, hits: &mut Vec<Hit>) {
+        if !text.contains(MASK) || self.masked.is_empty() {
+            return;
+        }
+        for (start, word) in words(text) {
+            if !word.contains(MASK) {
+                continue;
+            }
+            let chars: Vec<char> = word.chars().collect();
+            let (first, last) = (chars[0], chars[chars.len() - 1]);
+            let masks = chars.iter().filter(|&&c| c == MASK).count();
+            if first == MASK || last == MASK || chars.len() < 3 || masks * 2 > chars.len() {
+                continue;
+            }
+            let Some(candidates) = self.masked.get(&(first, last, chars.len())) else {
+                continue;
+            };
+            // One reading per category: the heaviest entry whose letters fit.
+            let mut best: HashMap<Category, u32> = HashMap::new();
+            for &c in candidates {
+                let e = &entries[c as usize];
+                if e.strict && e.language != language {
+                    continue;
+                }
+                let fits = e
+                    .pattern
+                    .chars()
+                    .zip(&chars)
+                    .all(|(p, &t)| t == MASK || p == t);
+                if fits {
+                    let slot = best.entry(e.category).or_insert(c);
+                    if entries[*slot as usize].weight < e.weight {
+                        *slot = c;
+                    }
+                }
+            }
+            for (_, entry) in best {
+                hits.push(Hit {
+                    entry,
+                    start,
+                    end: start + word.len(),
+                });
+            }
+        }
+    }
+}
+
+/// Words of the normalized text (letters, digits and masks) with their byte offsets.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, c)) = rest.peek() {
+            if is_word(c) {
+                break;
+            }
+            rest.next();
+        }
+        let (start, _) = *rest.peek()?;
+        let mut end = start;
+        while let Some(&(i, c)) = rest.peek() {
+            if !is_word(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            rest.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+fn word_bounded(text: &str, start: usize, end: usize, mode: MatchMode) -> bool {
+    let before_ok = || !text[..start].chars().next_back().is_some_and(is_word);
+    let after_ok = || !text[end..].chars().next().is_some_and(is_word);
+    match mode {
+        MatchMode::Word => before_ok() && after_ok(),
+        MatchMode::Prefix => before_ok(),
+        MatchMode::Substring => true,
+    }
+}
+
+/// The pattern itself plus, for each subset of its (first few) double letters, the variant with
+/// those doubles single, and where the elongated letters must be.
+fn elongation_variants(pattern: &str) -> Vec<(String, Vec<u16>)> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let doubles: Vec<usize> = (0..chars.len().saturating_sub(1))
+        .filter(|&i| chars[i] == chars[i + 1] && chars[i].is_alphabetic() && (i == 0 || chars[i - 1] != chars[i]))
+        .take(MAX_DOUBLES)
+        .collect();
+    let mut out = Vec::with_capacity(1 << doubles.len());
+    for mask in 0u32..(1 << doubles.len()) {
+        let mut text = String::with_capacity(pattern.len());
+        let mut needs = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let d = doubles.iter().position(|&p| p == i);
+            if let Some(k) = d.filter(|&k| mask & (1 << k) != 0) {
+                let _ = k;
+                needs.push(text.len() as u16);
+                text.push(chars[i]);
+                i += 2;
+            } else {
+                text.push(chars[i]);
+                i += 1;
+            }
+        }
+        out.push((text, needs));
+    }
+    out
+}
+
+/// Within one category, drops a hit that lies inside a longer hit.
+fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
+    hits.sort_by_key(|h| (entries[h.entry as usize].category, h.start, std::cmp::Reverse(h.end), h.entry));
+    hits.dedup_by_key(|h| (h.entry, h.start, h.end));
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    let mut cover: Option<(Category, usize)> = None; // furthest end so far in this category
+    for h in hits {
+        let cat = entries[h.entry as usize].category;
+        match cover {
+            Some((c, end)) if c == cat && h.end <= end => continue,
+            Some((c, end)) if c == cat => cover = Some((c, end.max(h.end))),
+            _ => cover = Some((cat, h.end)),
+        }
+        kept.push(h);
+    }
+    kept.sort_by_key(|h| (h.start, h.end, h.entry));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::lexicon::FileKind;
+    use crate::engine::normalize::{normalize, LeetTable};
+    use std::sync::Arc;
+
+    fn lexicon() -> Lexicon {
+        let mut lex = Lexicon::default();
+        let mut errs = Vec::new();
+        let leet = LeetTable::default();
+        let list = |c| FileKind::List { language: Language::En, category: c };
+        lex.parse_file(&list(Category::Insult), &Arc::from("en/insult.txt"), "idiot = 2\npiece of shit = 3\ncunt = 3\n", 1.5, &leet, &mut errs);
+        lex.parse_file(&list(Category::Profanity), &Arc::from("en/profanity.txt"), "shit = 2\nass = 1\nfuck* = 2\ncock* = 1\n", 1.5, &leet, &mut errs);
+        lex.parse_file(&FileKind::List { language: Language::Es, category: Category::Profanity }, &Arc::from("es/profanity.txt"), "coger = 2 strict\n", 1.5, &leet, &mut errs);
+        lex.parse_file(&FileKind::Allow, &Arc::from("allow.txt"), "cocktail\nscunthorpe\n", 1.5, &leet, &mut errs);
+        assert!(errs.is_empty());
+        lex
+    }
+
+    fn found(text: &str, lang: Language) -> Vec<String> {
+        let lex = lexicon();
+        let m = Matcher::build(&lex).unwrap();
+        let n = normalize(text, &LeetTable::default());
+        m.find(&n, &lex.entries, lang)
+            .iter()
+            .map(|h| lex.entries[h.entry as usize].term.clone())
+            .collect()
+    }
+
+    macro_rules! cases {
+        ($($name:ident: $text:expr => [$($want:expr),*],)*) => {$(
+            #[test]
+            fn $name() {
+                let want: Vec<String> = vec![$($want.to_string()),*];
+                assert_eq!(found($text, Language::En), want, "text: {:?}", $text);
+            }
+        )*};
+    }
+
+    cases! {
+        whole_word: "you idiot" => ["idiot"],
+        not_inside_words: "idiotic idiots" => [],
+        prefix_mode: "fucking hell" => ["fuck"],
+        prefix_needs_start_boundary: "motherfucking" => [],
+        scunthorpe_is_not_flagged: "Scunthorpe United" => [],
+        allowlist_beats_prefix: "a cocktail party" => [],
+        prefix_still_fires_elsewhere: "cockhead" => ["cock"],
+        phrase_beats_its_part_in_category: "piece of shit" => ["piece of shit", "shit"],
+        elongated_double_letter: "asssss" => ["ass"],
+        single_letter_is_not_double: "as good as" => [],
+        elongated_match: "fuuuuuck" => ["fuck"],
+        masked_single: "f*ck you" => ["fuck"],
+        masked_double: "sh#t" => ["shit"],
+        strict_entry_needs_its_language: "coger" => [],
+    }
+
+    #[test]
+    fn strict_entry_in_its_language() {
+        assert_eq!(found("coger", Language::Es), vec!["coger"]);
+    }
+
+    #[test]
+    fn variants_of_doubles() {
+        let v = elongation_variants("ass");
+        assert_eq!(v, vec![("ass".to_string(), vec![]), ("as".to_string(), vec![1])]);
+    }
+}
