@@ -6,3 +6,4 @@
 //! of wordlist syntax.
 
 pub mod engine;
+pub mod settings;

@@ -1,6 +1,240 @@
-//! The scoring engine.
+//! The scoring engine: a comment in, a [`Verdict`] out.
+//!
+//! An [`Engine`] is built once per lexicon version from a wordlist directory and the engine
+//! settings, validated as a whole, and is then immutable and `Send + Sync`: the HTTP layer keeps
+//! it behind an `ArcSwap` and swaps in a new one on reload.
+//!
+//! ```no_run
+//! use tamiz::engine::{Comment, Engine, EngineConfig};
+//! use std::collections::BTreeMap;
+//! # fn thresholds() -> BTreeMap<tamiz::engine::Category, tamiz::engine::config::Threshold> { unimplemented!() }
+//! let engine = Engine::build(&EngineConfig::default(), &thresholds(), "wordlists".as_ref()).unwrap();
+//! let verdict = engine.score(&Comment::new("you are a moron"));
+//! println!("{} {:?}", verdict.decision, verdict.scores);
+//! ```
+
 pub mod category;
+pub mod config;
+pub mod heuristics;
 pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
-pub mod heuristics;
+mod score;
+pub mod span;
+
+pub use category::{Category, Decision, Language};
+pub use config::{EngineConfig, Threshold};
+pub use lexicon::{LoadError, LoadErrors};
+pub use score::Explanation;
+
+use config::Params;
+use lexicon::Lexicon;
+use matcher::Matcher;
+use normalize::LeetTable;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// A comment to score. Parse it at the edge; the engine trusts nothing else about it.
+#[derive(Clone, Debug, Default)]
+pub struct Comment<'a> {
+    pub text: &'a str,
+    /// Given by the client; detected when `None`.
+    pub language: Option<Language>,
+    /// The comment this one replies to, if any.
+    pub parent: Option<&'a str>,
+}
+
+impl<'a> Comment<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Comment {
+            text,
+            ..Default::default()
+        }
+    }
+}
+
+/// Scores for the seven categories, each in [0, 1].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Scores(pub [f32; 7]);
+
+impl Scores {
+    pub fn get(&self, c: Category) -> f32 {
+        self.0[c.index()]
+    }
+}
+
+impl Serialize for Scores {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(7))?;
+        for c in Category::ALL {
+            // Rounded: six decimals is more than any threshold needs and keeps JSON short.
+            let v = (self.0[c.index()] as f64 * 1e6).round() / 1e6;
+            m.serialize_entry(c.as_str(), &v)?;
+        }
+        m.end()
+    }
+}
+
+/// Where a piece of evidence came from; bounded, so it can be a metric label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceSource {
+    Lexicon,
+    Learned,
+    Heuristic,
+}
+
+impl EvidenceSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceSource::Lexicon => "lexicon",
+            EvidenceSource::Learned => "learned",
+            EvidenceSource::Heuristic => "heuristic",
+        }
+    }
+}
+
+/// One piece of evidence behind a score, with its span in the original text.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    pub category: Category,
+    /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
+    pub rule: Arc<str>,
+    /// The wordlist entry or the words that made the rule fire.
+    pub term: String,
+    /// The original text the evidence covers.
+    pub matched: String,
+    #[serde(flatten)]
+    pub span: span::Span,
+    /// What it added to its category's logit, after dampening.
+    pub weight: f32,
+    /// Negated, reported or quoted, so its weight was reduced.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dampened: bool,
+    #[serde(skip)]
+    pub source: EvidenceSource,
+    #[serde(skip)]
+    pub severe: bool,
+}
+
+/// The engine's answer for one comment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    pub decision: Decision,
+    pub scores: Scores,
+    pub matches: Vec<Evidence>,
+    pub reasons: Vec<String>,
+    pub language: Language,
+    pub lexicon_version: Arc<str>,
+}
+
+/// Counts and identity of the loaded lexicon, for `/v1/lexicon` and metrics.
+#[derive(Clone, Debug, Serialize)]
+pub struct LexiconInfo {
+    pub version: Arc<str>,
+    pub loaded_at: SystemTime,
+    pub entries: usize,
+    pub allowlist: usize,
+    pub counts: BTreeMap<Language, BTreeMap<Category, usize>>,
+}
+
+/// Why an engine could not be built: wordlist problems with file and line, or settings problems.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("wordlists: {0}")]
+    Wordlists(LoadErrors),
+    #[error("settings: {}", .0.join("; "))]
+    Settings(Vec<String>),
+    #[error("automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+
+/// An immutable, validated scoring engine for one lexicon version.
+#[derive(Debug)]
+pub struct Engine {
+    params: Params,
+    lexicon: Lexicon,
+    matcher: Matcher,
+    leet: LeetTable,
+    info: LexiconInfo,
+}
+
+impl Engine {
+    /// Loads the wordlists in `dir`, validates the settings and compiles the automaton.
+    pub fn build(cfg: &EngineConfig, thresholds: &BTreeMap<Category, Threshold>, dir: &Path) -> Result<Engine, BuildError> {
+        let params = Params::new(cfg, thresholds).map_err(BuildError::Settings)?;
+        let mut leet = LeetTable::default();
+        for &(k, v) in &params.leet {
+            leet.set(k, v);
+        }
+        let lexicon = Lexicon::load_dir(dir, params.default_term_weight, &leet).map_err(BuildError::Wordlists)?;
+        Self::from_lexicon(params, lexicon, leet, cfg, thresholds)
+    }
+
+    fn from_lexicon(
+        params: Params,
+        lexicon: Lexicon,
+        leet: LeetTable,
+        cfg: &EngineConfig,
+        thresholds: &BTreeMap<Category, Threshold>,
+    ) -> Result<Engine, BuildError> {
+        let matcher = Matcher::build(&lexicon)?;
+        // The version names the wordlists and the numbers that turn them into decisions.
+        let mut hasher = lexicon.content_hash.clone();
+        hasher.update(serde_json::to_string(cfg).unwrap_or_default().as_bytes());
+        hasher.update(serde_json::to_string(thresholds).unwrap_or_default().as_bytes());
+        let version: Arc<str> = Arc::from(&hasher.finalize().to_hex()[..12]);
+        let mut counts: BTreeMap<Language, BTreeMap<Category, usize>> = BTreeMap::new();
+        for ((l, c), n) in lexicon.counts() {
+            counts.entry(l).or_default().insert(c, n);
+        }
+        let info = LexiconInfo {
+            version,
+            loaded_at: SystemTime::now(),
+            entries: lexicon.entries.len(),
+            allowlist: lexicon.allow.len(),
+            counts,
+        };
+        Ok(Engine {
+            params,
+            lexicon,
+            matcher,
+            leet,
+            info,
+        })
+    }
+
+    /// Scores one comment. Never panics on any input.
+    pub fn score(&self, comment: &Comment<'_>) -> Verdict {
+        score::score(self, comment).0
+    }
+
+    /// Scores one comment and also returns the normalized text, for `tamiz explain`.
+    pub fn explain(&self, comment: &Comment<'_>) -> Explanation {
+        let (verdict, normalized) = score::score(self, comment);
+        Explanation { verdict, normalized }
+    }
+
+    /// The content hash of the wordlists and settings.
+    pub fn version(&self) -> &Arc<str> {
+        &self.info.version
+    }
+
+    pub fn info(&self) -> &LexiconInfo {
+        &self.info
+    }
+
+    /// The decision thresholds in force.
+    pub fn thresholds(&self) -> &[Threshold; 7] {
+        &self.params.thresholds
+    }
+
+    /// The parsed lexicon, for `lint` and the console's lexicon browser.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+}

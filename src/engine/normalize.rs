@@ -66,6 +66,12 @@ impl LeetTable {
         LeetTable { map }
     }
 
+    /// Adds or replaces a substitution.
+    pub fn set(&mut self, symbol: char, letter: char) {
+        self.map.retain(|(k, _)| *k != symbol);
+        self.map.push((symbol, letter));
+    }
+
     fn get(&self, c: char) -> Option<char> {
         self.map.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
     }

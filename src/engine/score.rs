@@ -1,0 +1,317 @@
+//! From evidence to scores to a decision.
+//!
+//! The formula, monotone in every weight so that `tamiz train` can fit the weights:
+//!
+//! ```text
+//! logit[c]          = bias[c] + Σ weight(e)                 over evidence e of category c
+//! logit[toxicity]   = bias[tox] + Σ share[cat(e)] · weight(e) over all evidence
+//! logit[severe]     = bias[sev] + Σ weight(e)                 over evidence flagged severe,
+//!                                                             of category severe_toxicity, or threats
+//! score[c]          = sigmoid(logit[c])
+//! ```
+//!
+//! `weight(e)` is the entry's or rule's weight, times `dampening` when the evidence is negated,
+//! reported or quoted, and halved for each earlier occurrence of the same term (repeating a word
+//! ten times is not ten times the evidence). The decision is the strictest one any category's
+//! thresholds give; the reply-to-parent context can add evidence but never, on its own, turn a
+//! comment into a `reject`.
+
+use super::category::{Category, Decision, Language};
+use super::heuristics::{self, insult, negation, signals, threat, Finding, Token};
+use super::lexicon::Source;
+use super::normalize::normalize;
+use super::span::spans_for;
+use super::{Engine, Evidence, EvidenceSource, Scores, Verdict};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The verdict plus the normalized text, for humans debugging a decision.
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    pub normalized: String,
+    pub verdict: Verdict,
+}
+
+/// Evidence before its span is converted to original-text units.
+struct Raw {
+    category: Category,
+    rule: Arc<str>,
+    term: String,
+    /// Byte range in the original.
+    range: (usize, usize),
+    weight: f32,
+    dampened: bool,
+    source: EvidenceSource,
+    severe: bool,
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, String) {
+    let p = &engine.params;
+    let text = comment.text;
+    if text.trim().is_empty() {
+        let verdict = Verdict {
+            decision: Decision::Allow,
+            scores: Scores([0.0; 7]),
+            matches: Vec::new(),
+            reasons: vec!["empty comment".into()],
+            language: comment.language.unwrap_or(p.default_language),
+            lexicon_version: engine.info.version.clone(),
+        };
+        return (verdict, String::new());
+    }
+    let n = normalize(text, &engine.leet);
+    let tokens = heuristics::tokenize(n.text());
+    let language = comment.language.unwrap_or_else(|| detect_language(&tokens, p.default_language));
+    let entries = &engine.lexicon.entries;
+    let hits = engine.matcher.find(&n, entries, language);
+
+    let mut raw: Vec<Raw> = Vec::with_capacity(hits.len() + 4);
+    let mut findings: Vec<Finding> = Vec::new();
+    for h in &hits {
+        let e = &entries[h.entry as usize];
+        let first = token_at(&tokens, h.start);
+        let dampened = matches!(e.category, Category::Insult | Category::Threat | Category::IdentityAttack)
+            && first.is_some_and(|t| negation::is_dampened(&tokens, t));
+        if e.category == Category::Insult {
+            if let (Some(t0), Some(t1)) = (first, token_at(&tokens, h.end.saturating_sub(1))) {
+                insult::aimed(&tokens, t0, t1, &mut findings);
+            }
+        }
+        raw.push(Raw {
+            category: e.category,
+            rule: e.rule.clone(),
+            term: e.term.clone(),
+            range: to_original(&n, h.start, h.end),
+            weight: e.weight,
+            dampened,
+            source: match e.source {
+                Source::Operator => EvidenceSource::Lexicon,
+                Source::Learned => EvidenceSource::Learned,
+            },
+            severe: e.severe,
+        });
+    }
+    // Heuristic insult findings inherit dampening from where they start.
+    for f in findings {
+        let dampened = token_at(&tokens, f.start).is_some_and(|t| negation::is_dampened(&tokens, t));
+        raw.push(heuristic(p.rule(f.rule), f.rule, f.term, f.category, to_original(&n, f.start, f.end), dampened));
+    }
+    let mut threats = Vec::new();
+    threat::find(&tokens, &mut threats);
+    for t in threats {
+        let f = t.finding;
+        raw.push(heuristic(p.rule(f.rule), f.rule, f.term, f.category, to_original(&n, f.start, f.end), t.dampened));
+    }
+    let mut sig = Vec::new();
+    signals::find(text, &mut sig);
+    for f in sig {
+        raw.push(heuristic(p.rule(f.rule), f.rule, f.term, f.category, (f.start, f.end), false));
+    }
+    let context_rule = "context/reply-to-parent";
+    let mut has_context = false;
+    if comment.parent.is_some_and(|s| !s.trim().is_empty()) {
+        // A second-person insult in a reply lands on the parent's author.
+        if let Some(r) = raw.iter().find(|r| &*r.rule == "heuristic:insult/second-person" && !r.dampened) {
+            let range = r.range;
+            raw.push(heuristic(
+                p.rule(context_rule),
+                context_rule,
+                "reply to parent's author".into(),
+                Category::Insult,
+                range,
+                false,
+            ));
+            has_context = true;
+        }
+    }
+    drop(tokens);
+
+    let (scores, weights) = combine(p, &mut raw);
+    let mut decision = decide(p, &scores);
+    if has_context {
+        // The context may sharpen a verdict but never reject a comment on its own.
+        let without: Vec<Raw> = raw.drain(..).collect();
+        let (mut kept, ctx): (Vec<Raw>, Vec<Raw>) = without.into_iter().partition(|r| !r.rule.ends_with(context_rule));
+        let (base_scores, _) = combine(p, &mut kept);
+        if decision == Decision::Reject && decide(p, &base_scores) == Decision::Allow {
+            decision = Decision::Review;
+        }
+        raw = kept;
+        raw.extend(ctx);
+    }
+    let reasons = reasons(p, &scores, &raw, &weights);
+    let ranges: Vec<(usize, usize)> = raw.iter().map(|r| r.range).collect();
+    let spans = spans_for(text, &ranges);
+    let mut matches: Vec<Evidence> = raw
+        .into_iter()
+        .zip(spans)
+        .zip(weights)
+        .map(|((r, span), weight)| Evidence {
+            category: r.category,
+            rule: r.rule,
+            term: r.term,
+            matched: text.get(r.range.0..r.range.1).unwrap_or("").to_string(),
+            span,
+            weight: (weight * 1000.0).round() / 1000.0,
+            dampened: r.dampened,
+            source: r.source,
+            severe: r.severe,
+        })
+        .collect();
+    matches.sort_by_key(|m| (m.span.byte_start, m.span.byte_end));
+    let verdict = Verdict {
+        decision,
+        scores,
+        matches,
+        reasons,
+        language,
+        lexicon_version: engine.info.version.clone(),
+    };
+    (verdict, n.text().to_string())
+}
+
+fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (usize, usize), dampened: bool) -> Raw {
+    Raw {
+        category,
+        rule: Arc::from(format!("heuristic:{rule}")),
+        term,
+        range,
+        weight,
+        dampened,
+        source: EvidenceSource::Heuristic,
+        severe: category == Category::Threat,
+    }
+}
+
+fn to_original(n: &super::normalize::Normalized, start: usize, end: usize) -> (usize, usize) {
+    let r = n.original_range(start, end);
+    (r.start, r.end)
+}
+
+/// The token containing normalized byte `at`, by binary search.
+fn token_at(tokens: &[Token<'_>], at: usize) -> Option<usize> {
+    let i = tokens.partition_point(|t| t.end <= at);
+    (i < tokens.len() && tokens[i].start <= at).then_some(i)
+}
+
+/// Applies dampening and repetition decay, then the formula in the module docs. Returns the
+/// scores and each evidence's effective weight.
+fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>) {
+    let mut logit = p.bias;
+    let mut seen: HashMap<(&str, &str), i32> = HashMap::new();
+    let mut weights = Vec::with_capacity(raw.len());
+    for r in raw.iter() {
+        let k = seen.entry((&*r.rule, r.term.as_str())).or_insert(0);
+        let mut w = r.weight * 0.5f32.powi(*k);
+        *k += 1;
+        if r.dampened {
+            w *= p.dampening;
+        }
+        weights.push(w);
+        let c = r.category;
+        match c {
+            Category::Toxicity => logit[Category::Toxicity.index()] += w,
+            Category::SevereToxicity => {
+                logit[c.index()] += w;
+                logit[Category::Toxicity.index()] += p.share[c.index()] * w;
+            }
+            _ => {
+                logit[c.index()] += w;
+                logit[Category::Toxicity.index()] += p.share[c.index()] * w;
+                if r.severe || c == Category::Threat {
+                    logit[Category::SevereToxicity.index()] += w;
+                }
+            }
+        }
+    }
+    let mut s = [0.0f32; 7];
+    for (i, l) in logit.iter().enumerate() {
+        s[i] = sigmoid(*l);
+    }
+    (Scores(s), weights)
+}
+
+fn decide(p: &super::config::Params, scores: &Scores) -> Decision {
+    let mut d = Decision::Allow;
+    for c in Category::ALL {
+        let t = p.thresholds[c.index()];
+        let s = scores.get(c);
+        if s >= t.reject {
+            return Decision::Reject;
+        }
+        if s >= t.review {
+            d = Decision::Review;
+        }
+    }
+    d
+}
+
+/// One sentence per category whose threshold was crossed, naming the strongest evidence.
+fn reasons(p: &super::config::Params, scores: &Scores, raw: &[Raw], weights: &[f32]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in Category::ALL {
+        let t = p.thresholds[c.index()];
+        let s = scores.get(c);
+        let (level, bound) = if s >= t.reject {
+            ("reject", t.reject)
+        } else if s >= t.review {
+            ("review", t.review)
+        } else {
+            continue;
+        };
+        let mut top: Vec<(f32, String)> = raw
+            .iter()
+            .zip(weights)
+            .filter(|(r, _)| {
+                r.category == c
+                    || c == Category::Toxicity
+                    || (c == Category::SevereToxicity && (r.severe || r.category == Category::Threat))
+            })
+            .map(|(r, w)| (*w, format!("{} \"{}\"", r.rule, r.term)))
+            .collect();
+        top.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let names: Vec<String> = top.into_iter().take(3).map(|(_, n)| n).collect();
+        out.push(format!(
+            "{c} {s:.2} >= {level} threshold {bound:.2}{}",
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(" (by {})", names.join(", "))
+            }
+        ));
+    }
+    if out.is_empty() {
+        out.push("no category reached its review threshold".into());
+    }
+    out
+}
+
+/// Picks English or Spanish by counting each language's most frequent function words; the
+/// default decides ties. Cheaper than a general detector and right on the two languages that have
+/// wordlists, which is all the choice affects (`strict` entries).
+fn detect_language(tokens: &[Token<'_>], default: Language) -> Language {
+    let (mut en, mut es) = (0u32, 0u32);
+    for t in tokens.iter().take(200) {
+        match t.text {
+            "the" | "and" | "is" | "you" | "to" | "of" | "that" | "it" | "this" | "for" | "are" | "was" | "with"
+            | "have" | "not" | "he" | "she" | "they" | "what" | "on" | "be" | "i" | "my" | "your" | "will" | "just"
+            | "but" | "his" | "at" | "from" | "would" | "an" | "so" => en += 1,
+            "el" | "la" | "los" | "las" | "de" | "que" | "y" | "en" | "un" | "una" | "es" | "por" | "con" | "para"
+            | "se" | "lo" | "le" | "su" | "como" | "pero" | "mas" | "muy" | "yo" | "tu" | "te" | "del" | "al"
+            | "esta" | "son" | "eres" | "pinche" | "porque" | "cuando" | "todo" | "tiene" | "hay" | "ya" | "fue" => {
+                es += 1
+            }
+            _ => {}
+        }
+    }
+    match en.cmp(&es) {
+        std::cmp::Ordering::Greater => Language::En,
+        std::cmp::Ordering::Less => Language::Es,
+        std::cmp::Ordering::Equal => default,
+    }
+}
