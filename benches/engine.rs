@@ -1,1 +1,95 @@
-fn main(){}
+//! Engine throughput on one core: the full pipeline (normalize → match → heuristics → score)
+//! against a bare aho-corasick scan of the same patterns over the same texts, so the cost of
+//! normalization and heuristics shows as a ratio. Texts: the real comment thread, ~300-character
+//! comments and ~1 KB comments cut from the thread and the news paragraphs.
+//!
+//! Run: `cargo bench --bench engine`. Numbers and method are recorded in BENCHMARKS.md.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::hint::black_box;
+use std::path::PathBuf;
+use tamiz::engine::{Comment, Engine};
+use tamiz::settings::Settings;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn texts(file: &str) -> Vec<String> {
+    std::fs::read_to_string(repo().join("tests/data").join(file))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Cuts the running text of all comments and paragraphs into pieces of about `size` bytes, at
+/// word boundaries, so every piece is real prose.
+fn pieces(size: usize) -> Vec<String> {
+    let mut all = texts("corpus_comments.jsonl");
+    all.extend(texts("corpus_articles.jsonl"));
+    let joined = all.join(" ");
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for w in joined.split_whitespace() {
+        cur.push_str(w);
+        cur.push(' ');
+        if cur.len() >= size {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    out
+}
+
+fn engine() -> Engine {
+    Settings::load_with(&repo().join("config"), None, false).unwrap().build_engine().unwrap()
+}
+
+fn bench(c: &mut Criterion) {
+    let engine = engine();
+    let patterns: Vec<&str> = engine.lexicon().entries.iter().map(|e| e.pattern.as_str()).collect();
+    let bare = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+        .unwrap();
+    let sets = [
+        ("thread", texts("corpus_comments.jsonl")),
+        ("300B", pieces(300)),
+        ("1KB", pieces(1024)),
+    ];
+    for unit in ["comments", "bytes"] {
+        let mut g = c.benchmark_group(format!("engine_{unit}"));
+        for (name, set) in &sets {
+            let bytes: usize = set.iter().map(|t| t.len()).sum();
+            g.throughput(if unit == "comments" {
+                Throughput::Elements(set.len() as u64)
+            } else {
+                Throughput::Bytes(bytes as u64)
+            });
+            g.bench_with_input(BenchmarkId::new("pipeline", name), set, |b, set| {
+                b.iter(|| {
+                    for t in set {
+                        black_box(engine.score(&Comment::new(t)));
+                    }
+                })
+            });
+            g.bench_with_input(BenchmarkId::new("bare_scan", name), set, |b, set| {
+                b.iter(|| {
+                    for t in set {
+                        black_box(bare.find_overlapping_iter(t.as_str()).count());
+                    }
+                })
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3)).warm_up_time(std::time::Duration::from_secs(1));
+    targets = bench
+}
+criterion_main!(benches);

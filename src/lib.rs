@@ -6,4 +6,5 @@
 //! of wordlist syntax.
 
 pub mod engine;
+pub mod cli;
 pub mod settings;

@@ -394,6 +394,12 @@ fn parse_term(raw: &str, leet: &LeetTable) -> Result<(String, String, MatchMode)
     if core.contains('*') {
         return Err("'*' may only mark the start or end of a term".into());
     }
+    let chars: Vec<char> = core.chars().collect();
+    if chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic()) {
+        return Err(format!(
+            "term {core:?} repeats a letter three times; comments read such runs as one stretched letter, so write at most two"
+        ));
+    }
     let pattern = normalize(core, leet).text().to_string();
     if pattern.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
         return Err(format!("term {core:?} has fewer than two letters after normalization"));

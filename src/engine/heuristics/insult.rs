@@ -14,7 +14,8 @@ const WINDOW: usize = 4;
 
 /// Adds findings for the insult hit whose first token is `at` and last token `last`.
 pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding>) {
-    let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), at);
+    // The cue may also sit inside a phrase entry ("your shallow intellect").
+    let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), last);
     let before = &tokens[range.clone()];
     let end = tokens[last].end;
     let finding = |rule: &'static str, from: usize| Finding {
@@ -37,6 +38,7 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
         out.push(finding("insult/name-calling", i - 2));
         return;
     }
+    let range = range.start..at;
     let p1 = if at >= 1 && range.start < at { tokens[at - 1].text } else { "" };
     let p2 = if at >= 2 && range.start + 1 < at { tokens[at - 2].text } else { "" };
     if !p1.is_empty() && is_exclamative(p2, p1) {

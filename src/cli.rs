@@ -1,0 +1,303 @@
+//! The `tamiz` command line: every subcommand and flag is defined and documented here.
+//!
+//! `tamiz` with no subcommand serves, like `tamiz serve`.
+
+use crate::engine::{Comment, Engine, Language, Verdict};
+use crate::settings::Settings;
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "tamiz", version, about = "Self-hosted comment moderation and toxicity scoring")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: ConfigArg,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArg {
+    /// Directory holding default.toml (and $TAMIZ_ENV.toml overlays).
+    #[arg(long, global = true, default_value = "config", env = "TAMIZ_CONFIG_DIR")]
+    pub config: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP service (the default).
+    Serve,
+    /// Score comments and print one result JSON per comment.
+    Score(ScoreArgs),
+    /// Print a human-readable breakdown of one comment's verdict.
+    Explain(ExplainArgs),
+    /// Validate a config directory and its wordlists; exits non-zero listing each problem.
+    CheckConfig,
+    /// GET a URL and exit 0 on a 2xx answer (the container HEALTHCHECK).
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Comments to score (ignored with --jsonl).
+    pub texts: Vec<String>,
+    /// Read JSON lines with a `text` field (and optional `id`, `language`) from stdin.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Language of the comments (en, es); detected when omitted.
+    #[arg(long)]
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The comment to explain.
+    pub text: String,
+    #[arg(long)]
+    pub language: Option<String>,
+}
+
+/// Loads settings and builds the engine, with every problem in the error.
+pub fn load_engine(config: &ConfigArg) -> anyhow::Result<(Settings, Engine)> {
+    let settings = Settings::load(&config.config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let engine = settings.build_engine().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((settings, engine))
+}
+
+fn parse_language(l: &Option<String>) -> anyhow::Result<Option<Language>> {
+    l.as_deref()
+        .map(|s| s.parse::<Language>().map_err(|e| anyhow::anyhow!(e)))
+        .transpose()
+}
+
+#[derive(Serialize)]
+struct Scored<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a serde_json::Value>,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+}
+
+/// `tamiz score`.
+pub fn score(config: &ConfigArg, args: &ScoreArgs) -> anyhow::Result<()> {
+    let (_, engine) = load_engine(config)?;
+    let language = parse_language(&args.language)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.jsonl {
+        let stdin = std::io::stdin();
+        score_jsonl(&engine, language, stdin.lock(), &mut out)?;
+    } else {
+        for text in &args.texts {
+            let v = engine.score(&Comment {
+                text,
+                language,
+                parent: None,
+            });
+            serde_json::to_writer(&mut out, &Scored { id: None, verdict: &v })?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct Line {
+    text: String,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// Scores JSON lines from `input`, one output line per input line, in order. A bad line gets an
+/// `{"error": ...}` object in its place so outputs never shift against inputs.
+pub fn score_jsonl(
+    engine: &Engine,
+    language: Option<Language>,
+    mut input: impl BufRead,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut buf = Vec::with_capacity(4096);
+    let mut line_no = 0u64;
+    loop {
+        buf.clear();
+        let n = input.read_until(b'\n', &mut buf).context("reading stdin")?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let result = match std::str::from_utf8(raw) {
+            Err(e) => Err(format!("line {line_no}: invalid UTF-8 at byte {}", e.valid_up_to())),
+            Ok(s) => match serde_json::from_str::<Line>(s) {
+                Err(e) => Err(format!("line {line_no}: {e}")),
+                Ok(l) => match parse_language(&l.language) {
+                    Err(e) => Err(format!("line {line_no}: language: {e}")),
+                    Ok(lang) => {
+                        let v = engine.score(&Comment {
+                            text: &l.text,
+                            language: lang.or(language),
+                            parent: None,
+                        });
+                        serde_json::to_writer(
+                            &mut *out,
+                            &Scored {
+                                id: l.id.as_ref(),
+                                verdict: &v,
+                            },
+                        )?;
+                        Ok(())
+                    }
+                },
+            },
+        };
+        if let Err(message) = result {
+            serde_json::to_writer(&mut *out, &serde_json::json!({ "error": message, "line": line_no }))?;
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// `tamiz explain`: the normalized text, each match with its span underlined, scores against
+/// thresholds and the reasons.
+pub fn explain(config: &ConfigArg, args: &ExplainArgs) -> anyhow::Result<()> {
+    let (_, engine) = load_engine(config)?;
+    let language = parse_language(&args.language)?;
+    let e = engine.explain(&Comment {
+        text: &args.text,
+        language,
+        parent: None,
+    });
+    print!("{}", render_explanation(&engine, &args.text, &e));
+    Ok(())
+}
+
+/// Renders an explanation as text (separate from printing so it can be tested).
+pub fn render_explanation(engine: &Engine, text: &str, e: &crate::engine::Explanation) -> String {
+    use std::fmt::Write as _;
+    let v = &e.verdict;
+    let mut s = String::new();
+    let _ = writeln!(s, "decision:   {}", v.decision);
+    let _ = writeln!(s, "language:   {}", v.language);
+    let _ = writeln!(s, "lexicon:    {}", v.lexicon_version);
+    let _ = writeln!(s, "normalized: {}", e.normalized);
+    let _ = writeln!(s, "\nscores (review / reject thresholds):");
+    for c in crate::engine::Category::ALL {
+        let t = engine.thresholds()[c.index()];
+        let score = v.scores.get(c);
+        let bar = "#".repeat((score * 20.0).round() as usize);
+        let mark = if score >= t.reject {
+            "REJECT"
+        } else if score >= t.review {
+            "review"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "  {:<18} {:.3} {:<20} ({:.2} / {:.2}) {mark}", c.as_str(), score, bar, t.review, t.reject);
+    }
+    let _ = writeln!(s, "\nmatches:");
+    if v.matches.is_empty() {
+        let _ = writeln!(s, "  (none)");
+    }
+    for m in &v.matches {
+        let _ = writeln!(
+            s,
+            "  {} {:+.2}  {}  term={:?}{}",
+            m.category,
+            m.weight,
+            m.rule,
+            m.term,
+            if m.dampened { " (dampened)" } else { "" }
+        );
+        // Underline the span on the line of the original it starts on.
+        let line_start = text[..m.span.byte_start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[m.span.byte_start..].find('\n').map_or(text.len(), |i| m.span.byte_start + i);
+        let line = &text[line_start..line_end];
+        let pad = text[line_start..m.span.byte_start].chars().count();
+        let width = text[m.span.byte_start..m.span.byte_end.min(line_end)].chars().count().max(1);
+        let _ = writeln!(s, "      {line}");
+        let _ = writeln!(s, "      {}{}", " ".repeat(pad), "^".repeat(width));
+    }
+    let _ = writeln!(s, "\nreasons:");
+    for r in &v.reasons {
+        let _ = writeln!(s, "  - {r}");
+    }
+    s
+}
+
+/// `tamiz check-config`: prints every problem with file and line; the error carries the count.
+pub fn check_config(config: &ConfigArg) -> anyhow::Result<()> {
+    let settings = match Settings::load(&config.config) {
+        Ok(s) => s,
+        Err(e) => {
+            for p in &e.0 {
+                eprintln!("error: {p}");
+            }
+            anyhow::bail!("{} problem(s) in {}", e.0.len(), config.config.display());
+        }
+    };
+    match settings.build_engine() {
+        Ok(engine) => {
+            let info = engine.info();
+            println!(
+                "ok: {} (lexicon {} with {} entries and {} allowlist terms from {})",
+                config.config.display(),
+                info.version,
+                info.entries,
+                info.allowlist,
+                settings.wordlist_dir().display()
+            );
+            Ok(())
+        }
+        Err(crate::engine::BuildError::Wordlists(errs)) => {
+            let dir = settings.wordlist_dir();
+            for e in &errs.0 {
+                eprintln!("error: {}/{e}", dir.display());
+            }
+            anyhow::bail!("{} problem(s) in {}", errs.0.len(), dir.display())
+        }
+        Err(e) => anyhow::bail!("{e}"),
+    }
+}
+
+/// `tamiz healthcheck`: a dependency-free HTTP/1.0 GET, so the runtime image needs no curl.
+pub fn healthcheck(url: &str) -> anyhow::Result<()> {
+    let rest = url.strip_prefix("http://").context("only http:// URLs are supported")?;
+    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(authority)?
+        .next()
+        .context("address did not resolve")?;
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n")?;
+    let mut status = String::new();
+    std::io::BufReader::new(stream).read_line(&mut status)?;
+    let code: u16 = status.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    if (200..300).contains(&code) {
+        Ok(())
+    } else {
+        anyhow::bail!("{url} answered {:?}", status.trim())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,231 @@
+//! The engine against the repository's own config and wordlists: table-driven cases (one comment
+//! and what must come out, one line each), the real comment thread and the news articles.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use tamiz::engine::{Category, Comment, Decision, Engine, Language, Verdict};
+use tamiz::settings::Settings;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
+        let settings = Settings::load_with(&dir, None, false).expect("config/default.toml loads");
+        settings.build_engine().expect("repository wordlists build")
+    })
+}
+
+fn score(text: &str) -> Verdict {
+    engine().score(&Comment::new(text))
+}
+
+fn rules(v: &Verdict) -> Vec<String> {
+    v.matches.iter().map(|m| format!("{} {}", m.rule, m.term)).collect()
+}
+
+fn top_category(v: &Verdict) -> Category {
+    // Toxicity is derived from the rest, so the "right category" is the highest of the others.
+    Category::ALL
+        .into_iter()
+        .filter(|c| !matches!(c, Category::Toxicity | Category::SevereToxicity))
+        .max_by(|a, b| v.scores.get(*a).total_cmp(&v.scores.get(*b)))
+        .unwrap()
+}
+
+use Decision::{Allow, Reject, Review};
+
+/// (comment, acceptable decisions, category that must score highest or None)
+macro_rules! decisions {
+    ($($name:ident: $text:expr => [$($d:expr),+] $(, $cat:expr)?;)*) => {$(
+        #[test]
+        fn $name() {
+            let v = score($text);
+            let ok = [$($d),+];
+            assert!(ok.contains(&v.decision), "{:?}: got {:?} (scores {:?}, matches {:?})", $text, v.decision, v.scores, rules(&v));
+            $( assert_eq!(top_category(&v), $cat, "{:?}: scores {:?} matches {:?}", $text, v.scores, rules(&v)); )?
+        }
+    )*};
+}
+
+decisions! {
+    // Insults aimed at a person.
+    you_are_a_moron: "you are a moron" => [Review, Reject], Category::Insult;
+    you_idiot: "shut up you idiot" => [Review, Reject], Category::Insult;
+    name_calling: "Trump is a moron." => [Review, Reject], Category::Insult;
+    what_an_idiot: "what an idiot" => [Review, Reject], Category::Insult;
+    spanish_insult: "eres un pendejo" => [Review, Reject], Category::Insult;
+    spanish_chinga: "chinga tu madre cabrón" => [Reject];
+    hijo_de_puta: "hijo de puta" => [Review, Reject];
+    // Evasions.
+    leet_idiot: "you 1d10t" => [Review, Reject], Category::Insult;
+    cyrillic_idiot: "you іdіоt" => [Review, Reject], Category::Insult;
+    zero_width: "you id\u{200B}iot" => [Review, Reject], Category::Insult;
+    dotted_profanity: "f.u.c.k you" => [Review, Reject];
+    masked_profanity: "f*ck you" => [Review, Reject];
+    stretched: "YOU IDIOOOOOT" => [Review, Reject], Category::Insult;
+    spaced_threat: "k i l l  y o u r s e l f" => [Reject], Category::Threat;
+    // Threats.
+    find_and_kill: "I will find you and kill you" => [Reject], Category::Threat;
+    hope_you_die: "I hope you die" => [Review, Reject], Category::Threat;
+    deserves_hanging: "he deserves to be hanged" => [Review, Reject], Category::Threat;
+    kys: "kys" => [Review, Reject], Category::Threat;
+    te_voy_a_matar: "te voy a matar" => [Reject], Category::Threat;
+    ojala_te_mueras: "ojalá te mueras" => [Review, Reject], Category::Threat;
+    // Idioms and innocent text stay clean.
+    comedian: "this comedian killed it last night" => [Allow];
+    kill_the_bill: "Call your senator and kill the bill" => [Allow];
+    heads_in_shame: "Americans should hang their heads in shame" => [Allow];
+    shoot_email: "shoot me an email when you're free" => [Allow];
+    dying_of_laughter: "I was dying of laughter" => [Allow];
+    hug_to_death: "I'll hug him to death" => [Allow];
+    scunthorpe: "Scunthorpe United won at home" => [Allow];
+    assassin: "the assassin's creed analysis by a therapist in Sussex" => [Allow];
+    cocktail: "a classic cocktail with Dickens" => [Allow];
+    spanish_clean: "La reunión entre Peña Nieto y Kushner fue cordial." => [Allow];
+    diputado: "el diputado presentó una computadora" => [Allow];
+    // Negation and reported speech.
+    negated: "I don't think you are an idiot" => [Allow];
+    reported: "calling people idiots is not how we debate" => [Allow];
+    // Weak signals alone do not decide.
+    shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
+}
+
+#[test]
+fn empty_and_whitespace_are_allowed_with_zero_scores() {
+    for t in ["", "   ", "\n\t "] {
+        let v = score(t);
+        assert_eq!(v.decision, Allow);
+        assert!(v.scores.0.iter().all(|&s| s == 0.0), "{t:?}: {:?}", v.scores);
+        assert!(v.matches.is_empty());
+    }
+}
+
+#[test]
+fn spans_point_at_what_the_commenter_wrote() {
+    let text = "Ну, you 1D10T 😀 and f.u.c.k off";
+    let v = score(text);
+    let idiot = v.matches.iter().find(|m| m.term == "idiot").expect("idiot found");
+    assert_eq!(idiot.matched, "1D10T");
+    assert_eq!(&text[idiot.span.byte_start..idiot.span.byte_end], "1D10T");
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(chars[idiot.span.start..idiot.span.end].iter().collect::<String>(), "1D10T");
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    assert_eq!(String::from_utf16(&utf16[idiot.span.utf16_start..idiot.span.utf16_end]).unwrap(), "1D10T");
+    let f = v.matches.iter().find(|m| m.matched.starts_with("f.u.c.k")).expect("f.u.c.k found");
+    assert!(f.span.utf16_start > f.span.start, "the emoji before it counts twice in UTF-16");
+}
+
+#[test]
+fn language_is_detected_or_taken() {
+    assert_eq!(score("eres un pendejo y tu madre también").language, Language::Es);
+    assert_eq!(score("you are not the one I was talking about").language, Language::En);
+    let v = engine().score(&Comment {
+        text: "ok",
+        language: Some(Language::Es),
+        parent: None,
+    });
+    assert_eq!(v.language, Language::Es);
+}
+
+#[test]
+fn reasons_name_the_threshold_and_the_evidence() {
+    let v = score("I will find you and kill you");
+    assert!(v.reasons.iter().any(|r| r.starts_with("threat ") && r.contains("reject threshold") && r.contains("heuristic:threat/")), "{:?}", v.reasons);
+}
+
+#[test]
+fn reply_context_never_rejects_on_its_own() {
+    let text = "you are wrong, you fool";
+    let alone = engine().score(&Comment::new(text));
+    let reply = engine().score(&Comment {
+        text,
+        language: None,
+        parent: Some("I think the wall is a good idea"),
+    });
+    assert!(reply.scores.get(Category::Insult) >= alone.scores.get(Category::Insult));
+    if alone.decision == Allow {
+        assert_ne!(reply.decision, Reject);
+    }
+    let clean = engine().score(&Comment {
+        text: "I see your point, thanks",
+        language: None,
+        parent: Some("you idiot"),
+    });
+    assert_eq!(clean.decision, Allow);
+}
+
+#[derive(serde::Deserialize)]
+struct CorpusComment {
+    id: String,
+    text: String,
+    labels: std::collections::BTreeMap<Category, u8>,
+    decision: Decision,
+    also_ok: Vec<Decision>,
+}
+
+fn corpus() -> Vec<CorpusComment> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus_comments.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn real_comment_thread_gets_the_moderators_decisions() {
+    let mut wrong = Vec::new();
+    for c in corpus() {
+        let v = score(&c.text);
+        if v.decision != c.decision && !c.also_ok.contains(&v.decision) {
+            wrong.push(format!("{}: {:?} (want {:?} or {:?}); {:?}", c.id, v.decision, c.decision, c.also_ok, rules(&v)));
+        }
+        // No comment that is not a threat may score as one. (Of the two labeled threats, c17's
+        // is implied prison violence that no rule here reads; c12 is checked below.)
+        let threat = v.scores.get(Category::Threat);
+        let review = engine().thresholds()[Category::Threat.index()].review;
+        if c.labels[&Category::Threat] == 0 && threat >= review {
+            wrong.push(format!("{}: threat {threat:.2} but not a threat; {:?}", c.id, rules(&v)));
+        }
+        // Comments labeled with an insult and nothing worse have insult as their top category.
+        if c.labels[&Category::Insult] == 1 && c.labels[&Category::Threat] == 0 && v.decision != Decision::Allow {
+            let top = top_category(&v);
+            if !matches!(top, Category::Insult | Category::Profanity) {
+                wrong.push(format!("{}: top category {top:?}; {:?}", c.id, v.scores));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn whack_these_idiots_is_a_threat_and_heads_in_shame_is_not() {
+    let c = corpus();
+    let c12 = c.iter().find(|c| c.id == "c12").unwrap();
+    let v = score(&c12.text);
+    assert!(v.matches.iter().any(|m| m.category == Category::Threat && m.matched.contains("whack")), "{:?}", rules(&v));
+    let threat = v.scores.get(Category::Threat);
+    assert!(threat >= engine().thresholds()[Category::Threat.index()].reject, "threat {threat}");
+    let c15 = c.iter().find(|c| c.id == "c15").unwrap();
+    let v = score(&c15.text);
+    assert!(v.matches.iter().all(|m| m.category != Category::Threat), "{:?}", rules(&v));
+}
+
+#[test]
+fn news_paragraphs_are_all_allowed() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus_articles.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    let mut wrong = Vec::new();
+    for line in text.lines() {
+        let p: serde_json::Value = serde_json::from_str(line).unwrap();
+        let t = p["text"].as_str().unwrap();
+        let v = score(t);
+        n += 1;
+        if v.decision != Allow {
+            wrong.push(format!("{}: {:?} {:?} {:?}", p["id"], v.decision, v.reasons, rules(&v)));
+        }
+    }
+    assert_eq!(n, 158);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
