@@ -331,6 +331,12 @@ fn join_spelled_out(units: Vec<Unit>) -> Vec<Unit> {
         }
         i = j + 1;
     }
+    // Apostrophes inside words go: "you're" reads "youre", as wordlists write it.
+    for k in 1..n.saturating_sub(1) {
+        if units[k].ch == '\'' && is_word_char(units[k - 1].ch) && is_word_char(units[k + 1].ch) {
+            drop[k] = true;
+        }
+    }
     let mut out = Vec::with_capacity(n);
     for (k, mut u) in units.into_iter().enumerate() {
         if drop[k] {
@@ -447,7 +453,8 @@ mod tests {
         variation_selector: "i\u{FE0F}diot" => "idiot",
         combining_flood: "i\u{301}\u{301}\u{301}diot" => "idiot",
         whitespace_collapses: "  you \n\t idiot  " => "you idiot",
-        curly_apostrophe: "you’re" => "you're",
+        curly_apostrophe: "you’re" => "youre",
+        trailing_apostrophe_kept: "the players' union" => "the players' union",
     }
 
     #[test]

@@ -52,7 +52,8 @@ mod tests {
     use super::*;
 
     fn rule(text: &str, insult: &str) -> Option<&'static str> {
-        let t = tokenize(text);
+        let n = crate::engine::normalize::normalize(text, &Default::default());
+        let t = tokenize(n.text());
         let at = t.iter().position(|t| t.text == insult).unwrap();
         let mut out = Vec::new();
         aimed(&t, at, at, &mut out);

@@ -24,7 +24,8 @@ mod tests {
     use super::*;
 
     fn dampened(text: &str, word: &str) -> bool {
-        let t = tokenize(text);
+        let n = crate::engine::normalize::normalize(text, &Default::default());
+        let t = tokenize(n.text());
         let at = t.iter().position(|t| t.text == word).unwrap();
         is_dampened(&t, at)
     }

@@ -8,8 +8,8 @@
 pub fn is_second_person(w: &str) -> bool {
     matches!(
         w,
-        "you" | "you're" | "youre" | "ur" | "u" | "ya" | "yourself" | "your" | "yours" | "thou" | "you've"
-            | "you'll" | "you'd" | "y'all" | "yall"
+        "you" | "youre"  | "ur" | "u" | "ya" | "yourself" | "your" | "yours" | "thou" | "youve"
+            | "youll" | "youd" | "yall" 
             // es
             | "tu" | "tú" | "eres" | "usted" | "ustedes" | "te" | "vos" | "sos" | "ti" | "contigo"
     )
@@ -29,8 +29,8 @@ pub fn is_exclamative(prev2: &str, prev1: &str) -> bool {
 pub fn is_copula(w: &str) -> bool {
     matches!(
         w,
-        "is" | "are" | "was" | "were" | "be" | "being" | "been" | "he's" | "she's" | "they're" | "it's" | "thats"
-            | "that's" | "isn't" | "es" | "son" | "eres" | "era" | "fue" | "sea" | "sois"
+        "is" | "are" | "was" | "were" | "be" | "being" | "been" | "hes" | "shes" | "theyre" | "its" | "thats"
+             | "isnt" | "es" | "son" | "eres" | "era" | "fue" | "sea" | "sois"
     )
 }
 
@@ -41,7 +41,7 @@ pub fn is_filler(w: &str) -> bool {
         "a" | "an" | "the" | "such" | "total" | "complete" | "absolute" | "utter" | "real" | "fucking" | "little"
             | "big" | "stupid" | "dumb" | "entitled" | "just" | "nothing" | "but" | "another" | "one" | "of"
             | "un" | "una" | "unos" | "unas" | "el" | "la" | "los" | "las" | "pinche" | "pinches" | "gran" | "tremendo"
-            | "pobre" | "puro" | "bien" | "muy" | "so" | "such'a" | "most"
+            | "pobre" | "puro" | "bien" | "muy" | "so" | "sucha" | "most"
     )
 }
 
@@ -49,9 +49,9 @@ pub fn is_filler(w: &str) -> bool {
 pub fn is_negation(w: &str) -> bool {
     matches!(
         w,
-        "not" | "no" | "never" | "don't" | "dont" | "doesn't" | "doesnt" | "isn't" | "isnt" | "aren't" | "arent"
-            | "wasn't" | "wasnt" | "weren't" | "didn't" | "didnt" | "won't" | "wont" | "wouldn't" | "wouldnt"
-            | "can't" | "cant" | "cannot" | "shouldn't" | "nobody" | "neither" | "nor"
+        "not" | "no" | "never" | "dont"  | "doesnt"  | "isnt"  | "arent" 
+            | "wasnt"  | "werent" | "didnt"  | "wont"  | "wouldnt" 
+            | "cant"  | "cannot" | "shouldnt" | "nobody" | "neither" | "nor"
             // es
             | "nunca" | "jamas" | "ni" | "tampoco" | "nadie"
     )
@@ -74,8 +74,8 @@ pub fn is_reporting(w: &str) -> bool {
 pub fn is_intent(w: &str) -> bool {
     matches!(
         w,
-        "will" | "i'll" | "ill" | "we'll" | "gonna" | "wanna" | "going" | "want" | "need" | "needs" | "should"
-            | "must" | "ought" | "let's" | "lets" | "i'd" | "gotta" | "shall" | "promise" | "swear" | "about"
+        "will" | "ill" | "gonna" | "wanna" | "going" | "want" | "need" | "needs" | "should"
+            | "must" | "ought" | "lets" | "id" | "gotta" | "shall" | "promise" | "swear" | "about"
             | "coming" | "deserve" | "deserves" | "hope" | "wish" | "would" | "gon"
             // es
             | "voy" | "vamos" | "vas" | "va" | "van" | "hay" | "deberian" | "deberia" | "debe" | "deben"
@@ -114,7 +114,7 @@ pub fn is_target(w: &str) -> bool {
     matches!(
         w,
         "you" | "u" | "ya" | "him" | "her" | "them" | "yourself" | "himself" | "herself" | "themselves" | "these"
-            | "those" | "every" | "everyone" | "everybody" | "all" | "y'all" | "yall" | "your" | "his" | "their"
+            | "those" | "every" | "everyone" | "everybody" | "all" | "yall"  | "your" | "his" | "their"
             | "this" | "that" | "whoever" | "anyone" | "people" | "somebody" | "someone"
             // es
             | "te" | "lo" | "la" | "los" | "las" | "le" | "les" | "ti" | "todos" | "ustedes" | "estos" | "esos"
@@ -211,7 +211,7 @@ pub fn is_wished_harm(w: &str) -> bool {
     matches!(
         w,
         "die" | "dies" | "rot" | "burn" | "suffer" | "drown" | "choke" | "croak" | "perish" | "cancer" | "aids"
-            | "mueras" | "muera" | "mueran" | "pudras" | "pudra" | "revientes" | "muerte" | "cancer'"
+            | "mueras" | "muera" | "mueran" | "pudras" | "pudra" | "revientes" | "muerte" 
     )
 }
 
