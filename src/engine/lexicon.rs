@@ -114,6 +114,8 @@ impl fmt::Display for LoadErrors {
 pub struct Lexicon {
     pub entries: Vec<Entry>,
     pub allow: Vec<AllowEntry>,
+    /// Bias adjustments fitted by `tamiz train` (`@bias` rows of learned lists), per category.
+    pub learned_bias: [f32; 7],
     /// Hash input: every file's relative path and bytes, in a stable order.
     pub(crate) content_hash: blake3::Hasher,
 }
@@ -128,8 +130,9 @@ impl Lexicon {
         m
     }
 
-    /// Parses a whole wordlist directory.
-    pub fn load_dir(dir: &Path, default_weight: f32, leet: &LeetTable) -> Result<Lexicon, LoadErrors> {
+    /// Parses a whole wordlist directory. `include_learned: false` leaves out `learned/`, which
+    /// is what `tamiz train` fits against.
+    pub fn load_dir(dir: &Path, default_weight: f32, leet: &LeetTable, include_learned: bool) -> Result<Lexicon, LoadErrors> {
         let mut lex = Lexicon::default();
         let mut errors = Vec::new();
         let files = match list_files(dir) {
@@ -173,6 +176,7 @@ impl Lexicon {
                 }
             };
             let kind = match FileKind::of(&rel) {
+                Ok(Some(FileKind::Learned { .. })) if !include_learned => continue,
                 Ok(Some(k)) => k,
                 Ok(None) => continue,
                 Err(message) => {
@@ -245,6 +249,10 @@ impl Lexicon {
                         Err(m) => errors.push(err(m)),
                     }
                 }
+                FileKind::Learned { .. } if content.starts_with("@bias") => match parse_bias_line(content) {
+                    Ok((category, value)) => self.learned_bias[category.index()] += value,
+                    Err(m) => errors.push(err(m)),
+                },
                 FileKind::Learned { language } => match parse_learned_line(content, leet) {
                     Ok((term, pattern, category, weight)) => self.entries.push(Entry {
                         term,
@@ -408,6 +416,20 @@ fn parse_term(raw: &str, leet: &LeetTable) -> Result<(String, String, MatchMode)
         return Err(format!("substring term {core:?} is too short (at least 4 letters)"));
     }
     Ok((core.to_string(), pattern, mode))
+}
+
+/// `@bias<TAB>category<TAB>value`: the fitted intercept shift of a category.
+fn parse_bias_line(content: &str) -> Result<(Category, f32), String> {
+    let cols: Vec<&str> = content.split('\t').collect();
+    if cols.len() != 3 {
+        return Err("expected @bias, category and value separated by tabs".into());
+    }
+    let category: Category = cols[1].trim().parse()?;
+    let value: f32 = cols[2].trim().parse().map_err(|_| format!("bias {:?} is not a number", cols[2]))?;
+    if !value.is_finite() || value.abs() > 20.0 {
+        return Err(format!("bias {value} is outside -20..20"));
+    }
+    Ok((category, value))
 }
 
 fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String, Category, f32), String> {

@@ -25,7 +25,7 @@ pub mod span;
 pub use category::{Category, Decision, Language};
 pub use config::{EngineConfig, Threshold};
 pub use lexicon::{LoadError, LoadErrors};
-pub use score::Explanation;
+pub use score::{Explanation, Features};
 
 use config::Params;
 use lexicon::Lexicon;
@@ -166,13 +166,38 @@ pub struct Engine {
 impl Engine {
     /// Loads the wordlists in `dir`, validates the settings and compiles the automaton.
     pub fn build(cfg: &EngineConfig, thresholds: &BTreeMap<Category, Threshold>, dir: &Path) -> Result<Engine, BuildError> {
-        let params = Params::new(cfg, thresholds).map_err(BuildError::Settings)?;
+        Self::build_with(cfg, thresholds, dir, true)
+    }
+
+    /// As [`Engine::build`]; `include_learned: false` ignores `learned/` (what `train` fits on).
+    pub fn build_with(
+        cfg: &EngineConfig,
+        thresholds: &BTreeMap<Category, Threshold>,
+        dir: &Path,
+        include_learned: bool,
+    ) -> Result<Engine, BuildError> {
+        let mut params = Params::new(cfg, thresholds).map_err(BuildError::Settings)?;
         let mut leet = LeetTable::default();
         for &(k, v) in &params.leet {
             leet.set(k, v);
         }
-        let lexicon = Lexicon::load_dir(dir, params.default_term_weight, &leet).map_err(BuildError::Wordlists)?;
+        let lexicon =
+            Lexicon::load_dir(dir, params.default_term_weight, &leet, include_learned).map_err(BuildError::Wordlists)?;
+        for (b, l) in params.bias.iter_mut().zip(lexicon.learned_bias) {
+            *b += l;
+        }
         Self::from_lexicon(params, lexicon, leet, cfg, thresholds)
+    }
+
+    /// What `tamiz train` fits on: the normalized words of a comment and the logit each
+    /// category gets from the loaded lexicon and heuristics.
+    pub fn features(&self, comment: &Comment<'_>) -> Features {
+        score::features(self, comment)
+    }
+
+    /// The normalizer as this engine configures it (its leetspeak table).
+    pub fn normalize(&self, text: &str) -> normalize::Normalized {
+        normalize::normalize(text, &self.leet)
     }
 
     fn from_lexicon(
@@ -215,7 +240,7 @@ impl Engine {
 
     /// Scores one comment and also returns the normalized text, for `tamiz explain`.
     pub fn explain(&self, comment: &Comment<'_>) -> Explanation {
-        let (verdict, normalized) = score::score(self, comment);
+        let (verdict, normalized, _) = score::score(self, comment);
         Explanation { verdict, normalized }
     }
 

@@ -10,6 +10,9 @@
 //! score[c]          = sigmoid(logit[c])
 //! ```
 //!
+//! Learned terms (`wordlists/learned/`) count toward their own category only: `tamiz train` fits
+//! each category's terms with the rest of the evidence as a fixed offset.
+//!
 //! `weight(e)` is the entry's or rule's weight, times `dampening` when the evidence is negated,
 //! reported or quoted, and halved for each earlier occurrence of the same term (repeating a word
 //! ten times is not ten times the evidence). The decision is the strictest one any category's
@@ -33,6 +36,22 @@ pub struct Explanation {
     pub verdict: Verdict,
 }
 
+/// A comment as `tamiz train` sees it.
+#[derive(Clone, Debug)]
+pub struct Features {
+    /// Words of the normalized text, in order.
+    pub words: Vec<String>,
+    /// Per category (index = `Category::index`), the logit from the engine's evidence.
+    pub logits: [f32; 7],
+}
+
+pub(super) fn features(engine: &Engine, comment: &super::Comment<'_>) -> Features {
+    let n = normalize(comment.text, &engine.leet);
+    let words = heuristics::tokenize(n.text()).iter().map(|t| t.text.to_string()).collect();
+    let (_, _, logits) = score(engine, comment);
+    Features { words, logits }
+}
+
 /// Evidence before its span is converted to original-text units.
 struct Raw {
     category: Category,
@@ -50,7 +69,7 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, String) {
+pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, String, [f32; 7]) {
     let p = &engine.params;
     let text = comment.text;
     if text.trim().is_empty() {
@@ -62,7 +81,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             language: comment.language.unwrap_or(p.default_language),
             lexicon_version: engine.info.version.clone(),
         };
-        return (verdict, String::new());
+        return (verdict, String::new(), p.bias);
     }
     let n = normalize(text, &engine.leet);
     let tokens = heuristics::tokenize(n.text());
@@ -131,13 +150,13 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     }
     drop(tokens);
 
-    let (scores, weights) = combine(p, &mut raw);
+    let (scores, weights, logits) = combine(p, &mut raw);
     let mut decision = decide(p, &scores);
     if has_context {
         // The context may sharpen a verdict but never reject a comment on its own.
         let without: Vec<Raw> = raw.drain(..).collect();
         let (mut kept, ctx): (Vec<Raw>, Vec<Raw>) = without.into_iter().partition(|r| !r.rule.ends_with(context_rule));
-        let (base_scores, _) = combine(p, &mut kept);
+        let (base_scores, _, _) = combine(p, &mut kept);
         if decision == Decision::Reject && decide(p, &base_scores) == Decision::Allow {
             decision = Decision::Review;
         }
@@ -172,7 +191,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
         language,
         lexicon_version: engine.info.version.clone(),
     };
-    (verdict, n.text().to_string())
+    (verdict, n.text().to_string(), logits)
 }
 
 fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (usize, usize), dampened: bool) -> Raw {
@@ -201,7 +220,7 @@ fn token_at(tokens: &[Token<'_>], at: usize) -> Option<usize> {
 
 /// Applies dampening and repetition decay, then the formula in the module docs. Returns the
 /// scores and each evidence's effective weight.
-fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>) {
+fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>, [f32; 7]) {
     let mut logit = p.bias;
     let mut seen: HashMap<(&str, &str), i32> = HashMap::new();
     let mut weights = Vec::with_capacity(raw.len());
@@ -214,6 +233,12 @@ fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>) {
         }
         weights.push(w);
         let c = r.category;
+        if r.source == EvidenceSource::Learned {
+            // Learned terms are fitted per category against the operator's evidence as an
+            // offset, so they count toward their own category only.
+            logit[c.index()] += w;
+            continue;
+        }
         match c {
             Category::Toxicity => logit[Category::Toxicity.index()] += w,
             Category::SevereToxicity => {
@@ -233,7 +258,7 @@ fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>) {
     for (i, l) in logit.iter().enumerate() {
         s[i] = sigmoid(*l);
     }
-    (Scores(s), weights)
+    (Scores(s), weights, logit)
 }
 
 fn decide(p: &super::config::Params, scores: &Scores) -> Decision {
