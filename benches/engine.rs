@@ -20,7 +20,12 @@ fn texts(file: &str) -> Vec<String> {
     std::fs::read_to_string(repo().join("tests/data").join(file))
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -43,7 +48,10 @@ fn pieces(size: usize) -> Vec<String> {
 }
 
 fn engine() -> Engine {
-    Settings::load_with(&repo().join("config"), None, false).unwrap().build_engine().unwrap()
+    Settings::load_with(&repo().join("config"), None, false)
+        .unwrap()
+        .build_engine()
+        .unwrap()
 }
 
 fn bench(c: &mut Criterion) {

@@ -11,7 +11,11 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "tamiz", version, about = "Self-hosted comment moderation and toxicity scoring")]
+#[command(
+    name = "tamiz",
+    version,
+    about = "Self-hosted comment moderation and toxicity scoring"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -203,7 +207,15 @@ pub fn render_explanation(engine: &Engine, text: &str, e: &crate::engine::Explan
         } else {
             ""
         };
-        let _ = writeln!(s, "  {:<18} {:.3} {:<20} ({:.2} / {:.2}) {mark}", c.as_str(), score, bar, t.review, t.reject);
+        let _ = writeln!(
+            s,
+            "  {:<18} {:.3} {:<20} ({:.2} / {:.2}) {mark}",
+            c.as_str(),
+            score,
+            bar,
+            t.review,
+            t.reject
+        );
     }
     let _ = writeln!(s, "\nmatches:");
     if v.matches.is_empty() {
@@ -221,10 +233,15 @@ pub fn render_explanation(engine: &Engine, text: &str, e: &crate::engine::Explan
         );
         // Underline the span on the line of the original it starts on.
         let line_start = text[..m.span.byte_start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[m.span.byte_start..].find('\n').map_or(text.len(), |i| m.span.byte_start + i);
+        let line_end = text[m.span.byte_start..]
+            .find('\n')
+            .map_or(text.len(), |i| m.span.byte_start + i);
         let line = &text[line_start..line_end];
         let pad = text[line_start..m.span.byte_start].chars().count();
-        let width = text[m.span.byte_start..m.span.byte_end.min(line_end)].chars().count().max(1);
+        let width = text[m.span.byte_start..m.span.byte_end.min(line_end)]
+            .chars()
+            .count()
+            .max(1);
         let _ = writeln!(s, "      {line}");
         let _ = writeln!(s, "      {}{}", " ".repeat(pad), "^".repeat(width));
     }
@@ -273,7 +290,9 @@ pub fn check_config(config: &ConfigArg) -> anyhow::Result<()> {
 /// `tamiz healthcheck`: a dependency-free HTTP/1.0 GET, so the runtime image needs no curl.
 pub fn healthcheck(url: &str) -> anyhow::Result<()> {
     let rest = url.strip_prefix("http://").context("only http:// URLs are supported")?;
-    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
     let addr = std::net::ToSocketAddrs::to_socket_addrs(authority)?
         .next()
         .context("address did not resolve")?;
@@ -283,7 +302,11 @@ pub fn healthcheck(url: &str) -> anyhow::Result<()> {
     write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n")?;
     let mut status = String::new();
     std::io::BufReader::new(stream).read_line(&mut status)?;
-    let code: u16 = status.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let code: u16 = status
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     if (200..300).contains(&code) {
         Ok(())
     } else {

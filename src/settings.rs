@@ -142,7 +142,10 @@ impl Settings {
             }
             let overlay = dir.join(format!("{env}.toml"));
             if !overlay.is_file() {
-                return Err(SettingsError(vec![format!("{}: not found (from {ENV_VAR}={env})", overlay.display())]));
+                return Err(SettingsError(vec![format!(
+                    "{}: not found (from {ENV_VAR}={env})",
+                    overlay.display()
+                )]));
             }
             builder = builder.add_source(config::File::from(overlay.as_path()).required(true));
         }
@@ -159,7 +162,9 @@ impl Settings {
             );
         }
         let raw = builder.build().map_err(|e| SettingsError(vec![e.to_string()]))?;
-        let mut settings: Settings = raw.try_deserialize().map_err(|e| SettingsError(vec![format!("{}: {e}", dir.display())]))?;
+        let mut settings: Settings = raw
+            .try_deserialize()
+            .map_err(|e| SettingsError(vec![format!("{}: {e}", dir.display())]))?;
         settings.config_dir = dir.to_path_buf();
         settings.validate()?;
         Ok(settings)
@@ -197,7 +202,11 @@ impl Settings {
         if path.is_absolute() {
             return path.to_path_buf();
         }
-        let root = self.config_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let root = self
+            .config_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         root.join(path)
     }
 
@@ -231,7 +240,9 @@ mod tests {
 
     #[test]
     fn production_overlay_requires_keys() {
-        let err = Settings::load_with(&repo_config(), Some("production"), false).unwrap_err().to_string();
+        let err = Settings::load_with(&repo_config(), Some("production"), false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("auth.require_keys"), "{err}");
     }
 
@@ -240,7 +251,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = std::fs::read_to_string(repo_config().join("default.toml"))
             .unwrap()
-            .replace("[thresholds.insult]\nreview = 0.5", "[thresholds.insult]\nreview = 0.95");
+            .replace(
+                "[thresholds.insult]\nreview = 0.5",
+                "[thresholds.insult]\nreview = 0.95",
+            );
         std::fs::write(dir.path().join("default.toml"), text).unwrap();
         let err = Settings::load_with(dir.path(), None, false).unwrap_err().to_string();
         assert!(err.contains("thresholds.insult"), "{err}");
@@ -249,7 +263,9 @@ mod tests {
     #[test]
     fn unknown_key_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let text = std::fs::read_to_string(repo_config().join("default.toml")).unwrap().replace("[server]\n", "[server]\nprot = 1\n");
+        let text = std::fs::read_to_string(repo_config().join("default.toml"))
+            .unwrap()
+            .replace("[server]\n", "[server]\nprot = 1\n");
         std::fs::write(dir.path().join("default.toml"), text).unwrap();
         let err = Settings::load_with(dir.path(), None, false).unwrap_err().to_string();
         assert!(err.contains("prot"), "{err}");

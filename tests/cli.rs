@@ -71,7 +71,9 @@ fn jsonl_keeps_lines_aligned_with_errors_in_place() {
 fn jsonl_streams_many_lines_in_order() {
     let mut input = String::new();
     for i in 0..5000 {
-        input.push_str(&format!("{{\"id\": {i}, \"text\": \"comment number {i}, you idiot\"}}\n"));
+        input.push_str(&format!(
+            "{{\"id\": {i}, \"text\": \"comment number {i}, you idiot\"}}\n"
+        ));
     }
     let out = tamiz(&["score", "--jsonl"], input.as_bytes());
     let v = lines(&out);
@@ -109,7 +111,10 @@ fn check_config_names_file_and_line() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("en/insult.txt:2: weight \"lots\" is not a number"), "{err}");
+    assert!(
+        err.contains("en/insult.txt:2: weight \"lots\" is not a number"),
+        "{err}"
+    );
     assert!(err.contains("en/threats.txt: unknown category"), "{err}");
 
     std::fs::write(dir.path().join("wordlists/en/insult.txt"), "idiot = 2\n").unwrap();

@@ -104,14 +104,31 @@ fn empty_and_whitespace_are_allowed_with_zero_scores() {
 fn spans_point_at_what_the_commenter_wrote() {
     let text = "Ну, you 1D10T 😀 and f.u.c.k off";
     let v = score(text);
-    let idiot = v.matches.iter().find(|m| m.rule.starts_with("lexicon:") && m.matched.ends_with("1D10T")).expect("idiot found");
+    let idiot = v
+        .matches
+        .iter()
+        .find(|m| m.rule.starts_with("lexicon:") && m.matched.ends_with("1D10T"))
+        .expect("idiot found");
     assert_eq!(&text[idiot.span.byte_start..idiot.span.byte_end], idiot.matched);
     let chars: Vec<char> = text.chars().collect();
-    assert_eq!(chars[idiot.span.start..idiot.span.end].iter().collect::<String>(), idiot.matched);
+    assert_eq!(
+        chars[idiot.span.start..idiot.span.end].iter().collect::<String>(),
+        idiot.matched
+    );
     let utf16: Vec<u16> = text.encode_utf16().collect();
-    assert_eq!(String::from_utf16(&utf16[idiot.span.utf16_start..idiot.span.utf16_end]).unwrap(), idiot.matched);
-    let f = v.matches.iter().find(|m| m.matched.starts_with("f.u.c.k")).expect("f.u.c.k found");
-    assert!(f.span.utf16_start > f.span.start, "the emoji before it counts twice in UTF-16");
+    assert_eq!(
+        String::from_utf16(&utf16[idiot.span.utf16_start..idiot.span.utf16_end]).unwrap(),
+        idiot.matched
+    );
+    let f = v
+        .matches
+        .iter()
+        .find(|m| m.matched.starts_with("f.u.c.k"))
+        .expect("f.u.c.k found");
+    assert!(
+        f.span.utf16_start > f.span.start,
+        "the emoji before it counts twice in UTF-16"
+    );
 }
 
 #[test]
@@ -129,7 +146,13 @@ fn language_is_detected_or_taken() {
 #[test]
 fn reasons_name_the_threshold_and_the_evidence() {
     let v = score("I will find you and kill you");
-    assert!(v.reasons.iter().any(|r| r.starts_with("threat ") && r.contains("reject threshold") && r.contains("heuristic:threat/")), "{:?}", v.reasons);
+    assert!(
+        v.reasons
+            .iter()
+            .any(|r| r.starts_with("threat ") && r.contains("reject threshold") && r.contains("heuristic:threat/")),
+        "{:?}",
+        v.reasons
+    );
 }
 
 #[test]
@@ -177,14 +200,25 @@ fn real_comment_thread_gets_the_moderators_decisions() {
     for c in corpus() {
         let v = score(&c.text);
         if v.decision != c.decision && !c.also_ok.contains(&v.decision) {
-            wrong.push(format!("{}: {:?} (want {:?} or {:?}); {:?}", c.id, v.decision, c.decision, c.also_ok, rules(&v)));
+            wrong.push(format!(
+                "{}: {:?} (want {:?} or {:?}); {:?}",
+                c.id,
+                v.decision,
+                c.decision,
+                c.also_ok,
+                rules(&v)
+            ));
         }
         // No comment that is not a threat may score as one. (Of the two labeled threats, c17's
         // is implied prison violence that no rule here reads; c12 is checked below.)
         let threat = v.scores.get(Category::Threat);
         let review = engine().thresholds()[Category::Threat.index()].review;
         if c.labels[&Category::Threat] == 0 && threat >= review {
-            wrong.push(format!("{}: threat {threat:.2} but not a threat; {:?}", c.id, rules(&v)));
+            wrong.push(format!(
+                "{}: threat {threat:.2} but not a threat; {:?}",
+                c.id,
+                rules(&v)
+            ));
         }
         // Comments labeled with an insult and nothing worse have insult as their top category.
         if c.labels[&Category::Insult] == 1 && c.labels[&Category::Threat] == 0 && v.decision != Decision::Allow {
@@ -202,12 +236,25 @@ fn whack_these_idiots_is_a_threat_and_heads_in_shame_is_not() {
     let c = corpus();
     let c12 = c.iter().find(|c| c.id == "c12").unwrap();
     let v = score(&c12.text);
-    assert!(v.matches.iter().any(|m| m.category == Category::Threat && m.matched.contains("whack")), "{:?}", rules(&v));
+    assert!(
+        v.matches
+            .iter()
+            .any(|m| m.category == Category::Threat && m.matched.contains("whack")),
+        "{:?}",
+        rules(&v)
+    );
     let threat = v.scores.get(Category::Threat);
-    assert!(threat >= engine().thresholds()[Category::Threat.index()].reject, "threat {threat}");
+    assert!(
+        threat >= engine().thresholds()[Category::Threat.index()].reject,
+        "threat {threat}"
+    );
     let c15 = c.iter().find(|c| c.id == "c15").unwrap();
     let v = score(&c15.text);
-    assert!(v.matches.iter().all(|m| m.category != Category::Threat), "{:?}", rules(&v));
+    assert!(
+        v.matches.iter().all(|m| m.category != Category::Threat),
+        "{:?}",
+        rules(&v)
+    );
 }
 
 #[test]

@@ -57,15 +57,12 @@ impl fmt::Display for Category {
 impl FromStr for Category {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown category {s:?} (expected one of: {})",
-                    Category::ALL.map(|c| c.as_str()).join(", ")
-                )
-            })
+        Category::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
+            format!(
+                "unknown category {s:?} (expected one of: {})",
+                Category::ALL.map(|c| c.as_str()).join(", ")
+            )
+        })
     }
 }
 

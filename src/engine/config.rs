@@ -126,7 +126,10 @@ impl Params {
                     rules.insert(*r, *w);
                 }
                 Some(_) => problems.push(format!("engine.rules.\"{name}\" must be a finite number")),
-                None => problems.push(format!("engine.rules: unknown rule \"{name}\" (known: {})", RULES.join(", "))),
+                None => problems.push(format!(
+                    "engine.rules: unknown rule \"{name}\" (known: {})",
+                    RULES.join(", ")
+                )),
             }
         }
         if !(0.0..=1.0).contains(&cfg.dampening) {
@@ -159,7 +162,9 @@ impl Params {
             let (mut kc, mut vc) = (k.chars(), v.chars());
             match (kc.next(), kc.next(), vc.next(), vc.next()) {
                 (Some(a), None, Some(b), None) => leet.push((a, b)),
-                _ => problems.push(format!("engine.leet: {k:?} = {v:?} must map one character to one letter")),
+                _ => problems.push(format!(
+                    "engine.leet: {k:?} = {v:?} must map one character to one letter"
+                )),
             }
         }
         if problems.is_empty() {

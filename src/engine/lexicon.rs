@@ -132,7 +132,12 @@ impl Lexicon {
 
     /// Parses a whole wordlist directory. `include_learned: false` leaves out `learned/`, which
     /// is what `tamiz train` fits against.
-    pub fn load_dir(dir: &Path, default_weight: f32, leet: &LeetTable, include_learned: bool) -> Result<Lexicon, LoadErrors> {
+    pub fn load_dir(
+        dir: &Path,
+        default_weight: f32,
+        leet: &LeetTable,
+        include_learned: bool,
+    ) -> Result<Lexicon, LoadErrors> {
         let mut lex = Lexicon::default();
         let mut errors = Vec::new();
         let files = match list_files(dir) {
@@ -230,25 +235,23 @@ impl Lexicon {
                     Ok(_) => errors.push(err("allowlist entries are whole words; remove the '*'".into())),
                     Err(m) => errors.push(err(m)),
                 },
-                FileKind::List { language, category } => {
-                    match parse_list_line(content, default_weight, leet) {
-                        Ok(p) => self.entries.push(Entry {
-                            term: p.term,
-                            pattern: p.pattern,
-                            category: *category,
-                            language: *language,
-                            weight: p.weight,
-                            mode: p.mode,
-                            severe: p.severe,
-                            strict: p.strict,
-                            source: Source::Operator,
-                            rule: Arc::from(format!("lexicon:{language}/{category}")),
-                            file: file.clone(),
-                            line,
-                        }),
-                        Err(m) => errors.push(err(m)),
-                    }
-                }
+                FileKind::List { language, category } => match parse_list_line(content, default_weight, leet) {
+                    Ok(p) => self.entries.push(Entry {
+                        term: p.term,
+                        pattern: p.pattern,
+                        category: *category,
+                        language: *language,
+                        weight: p.weight,
+                        mode: p.mode,
+                        severe: p.severe,
+                        strict: p.strict,
+                        source: Source::Operator,
+                        rule: Arc::from(format!("lexicon:{language}/{category}")),
+                        file: file.clone(),
+                        line,
+                    }),
+                    Err(m) => errors.push(err(m)),
+                },
                 FileKind::Learned { .. } if content.starts_with("@bias") => match parse_bias_line(content) {
                     Ok((category, value)) => self.learned_bias[category.index()] += value,
                     Err(m) => errors.push(err(m)),
@@ -365,9 +368,7 @@ fn parse_list_line(content: &str, default_weight: f32, leet: &LeetTable) -> Resu
     if let Some(rest) = rest {
         let mut words = rest.split_whitespace();
         let w = words.next().ok_or("missing weight after '='")?;
-        weight = w
-            .parse::<f32>()
-            .map_err(|_| format!("weight {w:?} is not a number"))?;
+        weight = w.parse::<f32>().map_err(|_| format!("weight {w:?} is not a number"))?;
         if !weight.is_finite() || !(-10.0..=10.0).contains(&weight) {
             return Err(format!("weight {weight} is outside -10..10"));
         }
@@ -403,7 +404,10 @@ fn parse_term(raw: &str, leet: &LeetTable) -> Result<(String, String, MatchMode)
         return Err("'*' may only mark the start or end of a term".into());
     }
     let chars: Vec<char> = core.chars().collect();
-    if chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic()) {
+    if chars
+        .windows(3)
+        .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic())
+    {
         return Err(format!(
             "term {core:?} repeats a letter three times; comments read such runs as one stretched letter, so write at most two"
         ));
@@ -425,7 +429,10 @@ fn parse_bias_line(content: &str) -> Result<(Category, f32), String> {
         return Err("expected @bias, category and value separated by tabs".into());
     }
     let category: Category = cols[1].trim().parse()?;
-    let value: f32 = cols[2].trim().parse().map_err(|_| format!("bias {:?} is not a number", cols[2]))?;
+    let value: f32 = cols[2]
+        .trim()
+        .parse()
+        .map_err(|_| format!("bias {:?} is not a number", cols[2]))?;
     if !value.is_finite() || value.abs() > 20.0 {
         return Err(format!("bias {value} is outside -20..20"));
     }
@@ -459,7 +466,14 @@ mod tests {
     fn parse(kind: FileKind, text: &str) -> (Lexicon, Vec<LoadError>) {
         let mut lex = Lexicon::default();
         let mut errors = Vec::new();
-        lex.parse_file(&kind, &Arc::from("en/insult.txt"), text, 1.5, &LeetTable::default(), &mut errors);
+        lex.parse_file(
+            &kind,
+            &Arc::from("en/insult.txt"),
+            text,
+            1.5,
+            &LeetTable::default(),
+            &mut errors,
+        );
         (lex, errors)
     }
 
@@ -477,7 +491,11 @@ mod tests {
             "# header\n\nidiot = 2.0\nfuck* = 1.0 severe\n*shithead* = 3 strict # trailing\npiece of shit\n",
         );
         assert!(errors.is_empty(), "{errors:?}");
-        let e: Vec<_> = lex.entries.iter().map(|e| (e.pattern.as_str(), e.weight, e.mode, e.severe, e.strict)).collect();
+        let e: Vec<_> = lex
+            .entries
+            .iter()
+            .map(|e| (e.pattern.as_str(), e.weight, e.mode, e.severe, e.strict))
+            .collect();
         assert_eq!(
             e,
             vec![
@@ -508,8 +526,17 @@ mod tests {
     #[test]
     fn file_kinds_from_paths() {
         assert!(matches!(FileKind::of("allow.txt"), Ok(Some(FileKind::Allow))));
-        assert!(matches!(FileKind::of("es/threat.txt"), Ok(Some(FileKind::List { language: Language::Es, category: Category::Threat }))));
-        assert!(matches!(FileKind::of("learned/en.tsv"), Ok(Some(FileKind::Learned { .. }))));
+        assert!(matches!(
+            FileKind::of("es/threat.txt"),
+            Ok(Some(FileKind::List {
+                language: Language::Es,
+                category: Category::Threat
+            }))
+        ));
+        assert!(matches!(
+            FileKind::of("learned/en.tsv"),
+            Ok(Some(FileKind::Learned { .. }))
+        ));
         assert!(matches!(FileKind::of("README.md"), Ok(None)));
         assert!(FileKind::of("en/insults.txt").is_err());
         assert!(FileKind::of("fr/insult.txt").is_err());

@@ -105,10 +105,7 @@ impl Matcher {
                         allowed.push((start, end));
                     }
                 }
-                PatternRef::Entry {
-                    entry,
-                    needs_elongated,
-                } => {
+                PatternRef::Entry { entry, needs_elongated } => {
                     let e = &entries[*entry as usize];
                     if e.strict && e.language != language {
                         continue;
@@ -157,11 +154,7 @@ impl Matcher {
                 if e.strict && e.language != language {
                     continue;
                 }
-                let fits = e
-                    .pattern
-                    .chars()
-                    .zip(&chars)
-                    .all(|(p, &t)| t == MASK || p == t);
+                let fits = e.pattern.chars().zip(&chars).all(|(p, &t)| t == MASK || p == t);
                 if fits {
                     let slot = best.entry(e.category).or_insert(c);
                     if entries[*slot as usize].weight < e.weight {
@@ -245,7 +238,14 @@ fn elongation_variants(pattern: &str) -> Vec<(String, Vec<u16>)> {
 
 /// Within one category, drops a hit that lies inside a longer hit.
 fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
-    hits.sort_by_key(|h| (entries[h.entry as usize].category, h.start, std::cmp::Reverse(h.end), h.entry));
+    hits.sort_by_key(|h| {
+        (
+            entries[h.entry as usize].category,
+            h.start,
+            std::cmp::Reverse(h.end),
+            h.entry,
+        )
+    });
     hits.dedup_by_key(|h| (h.entry, h.start, h.end));
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     let mut cover: Option<(Category, usize)> = None; // furthest end so far in this category
@@ -273,11 +273,45 @@ mod tests {
         let mut lex = Lexicon::default();
         let mut errs = Vec::new();
         let leet = LeetTable::default();
-        let list = |c| FileKind::List { language: Language::En, category: c };
-        lex.parse_file(&list(Category::Insult), &Arc::from("en/insult.txt"), "idiot = 2\npiece of shit = 3\ncunt = 3\n", 1.5, &leet, &mut errs);
-        lex.parse_file(&list(Category::Profanity), &Arc::from("en/profanity.txt"), "shit = 2\nass = 1\nfuck* = 2\ncock* = 1\n", 1.5, &leet, &mut errs);
-        lex.parse_file(&FileKind::List { language: Language::Es, category: Category::Profanity }, &Arc::from("es/profanity.txt"), "coger = 2 strict\n", 1.5, &leet, &mut errs);
-        lex.parse_file(&FileKind::Allow, &Arc::from("allow.txt"), "cocktail\nscunthorpe\n", 1.5, &leet, &mut errs);
+        let list = |c| FileKind::List {
+            language: Language::En,
+            category: c,
+        };
+        lex.parse_file(
+            &list(Category::Insult),
+            &Arc::from("en/insult.txt"),
+            "idiot = 2\npiece of shit = 3\ncunt = 3\n",
+            1.5,
+            &leet,
+            &mut errs,
+        );
+        lex.parse_file(
+            &list(Category::Profanity),
+            &Arc::from("en/profanity.txt"),
+            "shit = 2\nass = 1\nfuck* = 2\ncock* = 1\n",
+            1.5,
+            &leet,
+            &mut errs,
+        );
+        lex.parse_file(
+            &FileKind::List {
+                language: Language::Es,
+                category: Category::Profanity,
+            },
+            &Arc::from("es/profanity.txt"),
+            "coger = 2 strict\n",
+            1.5,
+            &leet,
+            &mut errs,
+        );
+        lex.parse_file(
+            &FileKind::Allow,
+            &Arc::from("allow.txt"),
+            "cocktail\nscunthorpe\n",
+            1.5,
+            &leet,
+            &mut errs,
+        );
         assert!(errs.is_empty());
         lex
     }

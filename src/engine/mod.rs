@@ -165,7 +165,11 @@ pub struct Engine {
 
 impl Engine {
     /// Loads the wordlists in `dir`, validates the settings and compiles the automaton.
-    pub fn build(cfg: &EngineConfig, thresholds: &BTreeMap<Category, Threshold>, dir: &Path) -> Result<Engine, BuildError> {
+    pub fn build(
+        cfg: &EngineConfig,
+        thresholds: &BTreeMap<Category, Threshold>,
+        dir: &Path,
+    ) -> Result<Engine, BuildError> {
         Self::build_with(cfg, thresholds, dir, true)
     }
 
@@ -181,8 +185,8 @@ impl Engine {
         for &(k, v) in &params.leet {
             leet.set(k, v);
         }
-        let lexicon =
-            Lexicon::load_dir(dir, params.default_term_weight, &leet, include_learned).map_err(BuildError::Wordlists)?;
+        let lexicon = Lexicon::load_dir(dir, params.default_term_weight, &leet, include_learned)
+            .map_err(BuildError::Wordlists)?;
         for (b, l) in params.bias.iter_mut().zip(lexicon.learned_bias) {
             *b += l;
         }

@@ -170,9 +170,7 @@ fn fold_chars(original: &str) -> Vec<Unit> {
                 push('s', &mut out);
             }
             // Typographic apostrophes and quotes fold to ASCII so "you’re" reads as "you're".
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '\u{02BC}' => {
-                push('\'', &mut out)
-            }
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '\u{02BC}' => push('\'', &mut out),
             _ if c.is_whitespace() => push(' ', &mut out),
             _ => {
                 // NFKD first: it handles accents, fullwidth and mathematical letters exactly;
@@ -317,10 +315,7 @@ fn join_spelled_out(units: Vec<Unit>) -> Vec<Unit> {
         // Extend a chain: letter (sep letter)*
         let mut letters = vec![i];
         let mut j = i;
-        while j + 2 < n
-            && is_spelling_separator(units[j + 1].ch)
-            && single_letter(j + 2)
-        {
+        while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter(j + 2) {
             letters.push(j + 2);
             j += 2;
         }

@@ -47,7 +47,10 @@ pub struct Features {
 
 pub(super) fn features(engine: &Engine, comment: &super::Comment<'_>) -> Features {
     let n = normalize(comment.text, &engine.leet);
-    let words = heuristics::tokenize(n.text()).iter().map(|t| t.text.to_string()).collect();
+    let words = heuristics::tokenize(n.text())
+        .iter()
+        .map(|t| t.text.to_string())
+        .collect();
     let (_, _, logits) = score(engine, comment);
     Features { words, logits }
 }
@@ -85,7 +88,9 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     }
     let n = normalize(text, &engine.leet);
     let tokens = heuristics::tokenize(n.text());
-    let language = comment.language.unwrap_or_else(|| detect_language(&tokens, p.default_language));
+    let language = comment
+        .language
+        .unwrap_or_else(|| detect_language(&tokens, p.default_language));
     let entries = &engine.lexicon.entries;
     let hits = engine.matcher.find(&n, entries, language);
 
@@ -94,8 +99,10 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     for h in &hits {
         let e = &entries[h.entry as usize];
         let first = token_at(&tokens, h.start);
-        let dampened = matches!(e.category, Category::Insult | Category::Threat | Category::IdentityAttack)
-            && first.is_some_and(|t| negation::is_dampened(&tokens, t));
+        let dampened = matches!(
+            e.category,
+            Category::Insult | Category::Threat | Category::IdentityAttack
+        ) && first.is_some_and(|t| negation::is_dampened(&tokens, t));
         if e.category == Category::Insult {
             if let (Some(t0), Some(t1)) = (first, token_at(&tokens, h.end.saturating_sub(1))) {
                 insult::aimed(&tokens, t0, t1, &mut findings);
@@ -118,24 +125,48 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     // Heuristic insult findings inherit dampening from where they start.
     for f in findings {
         let dampened = token_at(&tokens, f.start).is_some_and(|t| negation::is_dampened(&tokens, t));
-        raw.push(heuristic(p.rule(f.rule), f.rule, f.term, f.category, to_original(&n, f.start, f.end), dampened));
+        raw.push(heuristic(
+            p.rule(f.rule),
+            f.rule,
+            f.term,
+            f.category,
+            to_original(&n, f.start, f.end),
+            dampened,
+        ));
     }
     let mut threats = Vec::new();
     threat::find(&tokens, &mut threats);
     for t in threats {
         let f = t.finding;
-        raw.push(heuristic(p.rule(f.rule), f.rule, f.term, f.category, to_original(&n, f.start, f.end), t.dampened));
+        raw.push(heuristic(
+            p.rule(f.rule),
+            f.rule,
+            f.term,
+            f.category,
+            to_original(&n, f.start, f.end),
+            t.dampened,
+        ));
     }
     let mut sig = Vec::new();
     signals::find(text, &mut sig);
     for f in sig {
-        raw.push(heuristic(p.rule(f.rule), f.rule, f.term, f.category, (f.start, f.end), false));
+        raw.push(heuristic(
+            p.rule(f.rule),
+            f.rule,
+            f.term,
+            f.category,
+            (f.start, f.end),
+            false,
+        ));
     }
     let context_rule = "context/reply-to-parent";
     let mut has_context = false;
     if comment.parent.is_some_and(|s| !s.trim().is_empty()) {
         // A second-person insult in a reply lands on the parent's author.
-        if let Some(r) = raw.iter().find(|r| &*r.rule == "heuristic:insult/second-person" && !r.dampened) {
+        if let Some(r) = raw
+            .iter()
+            .find(|r| &*r.rule == "heuristic:insult/second-person" && !r.dampened)
+        {
             let range = r.range;
             raw.push(heuristic(
                 p.rule(context_rule),
@@ -154,7 +185,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     let mut decision = decide(p, &scores);
     if has_context {
         // The context may sharpen a verdict but never reject a comment on its own.
-        let without: Vec<Raw> = raw.drain(..).collect();
+        let without: Vec<Raw> = std::mem::take(&mut raw);
         let (mut kept, ctx): (Vec<Raw>, Vec<Raw>) = without.into_iter().partition(|r| !r.rule.ends_with(context_rule));
         let (base_scores, _, _) = combine(p, &mut kept);
         if decision == Decision::Reject && decide(p, &base_scores) == Decision::Allow {

@@ -39,10 +39,21 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
         return;
     }
     let range = range.start..at;
-    let p1 = if at >= 1 && range.start < at { tokens[at - 1].text } else { "" };
-    let p2 = if at >= 2 && range.start + 1 < at { tokens[at - 2].text } else { "" };
+    let p1 = if at >= 1 && range.start < at {
+        tokens[at - 1].text
+    } else {
+        ""
+    };
+    let p2 = if at >= 2 && range.start + 1 < at {
+        tokens[at - 2].text
+    } else {
+        ""
+    };
     if !p1.is_empty() && is_exclamative(p2, p1) {
-        out.push(finding("insult/exclamative", if p2.is_empty() { at - 1 } else { at - 2 }));
+        out.push(finding(
+            "insult/exclamative",
+            if p2.is_empty() { at - 1 } else { at - 2 },
+        ));
     }
 }
 

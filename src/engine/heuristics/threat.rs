@@ -39,7 +39,14 @@ pub fn find(tokens: &[Token<'_>], out: &mut Vec<ThreatFinding>) {
 }
 
 /// `anchor` is the token whose context decides negation: the violent verb or the cue.
-fn push(tokens: &[Token<'_>], rule: &'static str, anchor: usize, (from, to): (usize, usize), words: &[usize], out: &mut Vec<ThreatFinding>) {
+fn push(
+    tokens: &[Token<'_>],
+    rule: &'static str,
+    anchor: usize,
+    (from, to): (usize, usize),
+    words: &[usize],
+    out: &mut Vec<ThreatFinding>,
+) {
     let term = words.iter().map(|&i| tokens[i].text).collect::<Vec<_>>().join(" … ");
     out.push(ThreatFinding {
         finding: Finding {
@@ -68,7 +75,11 @@ fn intent_violence_target(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatF
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
     let intent = before.clone().rev().find(|&i| is_intent(tokens[i].text));
     let target = target.or_else(|| {
-        intent.and_then(|i| (before.start..i + 1).rev().find(|&k| matches!(tokens[k].text, "te" | "lo" | "los" | "la" | "las" | "les")))
+        intent.and_then(|i| {
+            (before.start..i + 1)
+                .rev()
+                .find(|&k| matches!(tokens[k].text, "te" | "lo" | "los" | "la" | "las" | "les"))
+        })
     });
     if let (Some(i), Some(t)) = (intent, target) {
         let from = i.min(t);
@@ -82,7 +93,9 @@ fn intent_violence_target(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatF
 
 fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
     let after = same_sentence(tokens, at, at + 1, at + 6);
-    let target = after.clone().find(|&i| is_target(tokens[i].text) || tokens[i].text == "que");
+    let target = after
+        .clone()
+        .find(|&i| is_target(tokens[i].text) || tokens[i].text == "que");
     let Some(t) = target else { return };
     let harm = (t + 1..after.end).find(|&i| {
         let w = tokens[i].text;
@@ -99,7 +112,12 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
     // cue (to) (be|ser) participle: "deserves to be hanged", "should be shot", "merece morir".
     let after = same_sentence(tokens, at, at + 1, at + 5);
     let mut i = after.start;
-    while i < after.end && matches!(tokens[i].text, "to" | "be" | "ser" | "all" | "just" | "publicly" | "that") {
+    while i < after.end
+        && matches!(
+            tokens[i].text,
+            "to" | "be" | "ser" | "all" | "just" | "publicly" | "that"
+        )
+    {
         i += 1;
     }
     if i >= after.end || i == after.start && !matches!(tokens[i].text, "die" | "morir") {
@@ -114,15 +132,38 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
     let pronoun = tokens[subject].iter().any(|t| {
         matches!(
             t.text,
-            "he" | "she" | "they" | "you" | "u" | "him" | "them" | "who" | "everyone" | "people" | "ustedes" | "el" | "ella" | "ellos" | "todos"
+            "he" | "she"
+                | "they"
+                | "you"
+                | "u"
+                | "him"
+                | "them"
+                | "who"
+                | "everyone"
+                | "people"
+                | "ustedes"
+                | "el"
+                | "ella"
+                | "ellos"
+                | "todos"
         )
     });
     // Dying is said of bills and ideas too; being hanged or shot is said of people.
     if matches!(w, "die" | "dead" | "morir" | "muerto" | "muertos") && !pronoun {
         return;
     }
-    let next: Vec<&str> = tokens[i + 1..(i + 4).min(tokens.len())].iter().map(|t| t.text).collect();
-    if matches!(w, "dead" | "die" | "shot") && next.first().is_some_and(|n| matches!(*n, "on" | "wrong" | "tired" | "serious" | "set" | "last" | "laughing" | "down")) {
+    let next: Vec<&str> = tokens[i + 1..(i + 4).min(tokens.len())]
+        .iter()
+        .map(|t| t.text)
+        .collect();
+    if matches!(w, "dead" | "die" | "shot")
+        && next.first().is_some_and(|n| {
+            matches!(
+                *n,
+                "on" | "wrong" | "tired" | "serious" | "set" | "last" | "laughing" | "down"
+            )
+        })
+    {
         return;
     }
     push(tokens, "threat/passive-deserve", at, (at, i), &[at, i], out);

@@ -19,18 +19,54 @@ pub fn is_second_person(w: &str) -> bool {
 pub fn is_exclamative(prev2: &str, prev1: &str) -> bool {
     matches!(
         (prev2, prev1),
-        ("what", "a" | "an") | ("such", "a" | "an") | ("bunch", "of") | ("pack", "of") | ("band", "of") | ("total", _)
-            | ("complete", _) | ("absolute", _) | ("bola", "de") | ("que", _) | ("pinche", _) | ("pinches", _)
-            | ("puto", _) | ("fucking", _) | ("stupid", _) | ("these", _) | ("those", _) | ("estos", _) | ("esos", _)
-    ) || matches!(prev1, "these" | "those" | "estos" | "esos" | "estas" | "esas" | "pinche" | "pinches" | "bola")
+        ("what", "a" | "an")
+            | ("such", "a" | "an")
+            | ("bunch", "of")
+            | ("pack", "of")
+            | ("band", "of")
+            | ("total", _)
+            | ("complete", _)
+            | ("absolute", _)
+            | ("bola", "de")
+            | ("que", _)
+            | ("pinche", _)
+            | ("pinches", _)
+            | ("puto", _)
+            | ("fucking", _)
+            | ("stupid", _)
+            | ("these", _)
+            | ("those", _)
+            | ("estos", _)
+            | ("esos", _)
+    ) || matches!(
+        prev1,
+        "these" | "those" | "estos" | "esos" | "estas" | "esas" | "pinche" | "pinches" | "bola"
+    )
 }
 
 /// Copulas that link a named target to an insult: "Trump is a moron", "eres un pendejo".
 pub fn is_copula(w: &str) -> bool {
     matches!(
         w,
-        "is" | "are" | "was" | "were" | "be" | "being" | "been" | "hes" | "shes" | "theyre" | "its" | "thats"
-             | "isnt" | "es" | "son" | "eres" | "era" | "fue" | "sea" | "sois"
+        "is" | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "being"
+            | "been"
+            | "hes"
+            | "shes"
+            | "theyre"
+            | "its"
+            | "thats"
+            | "isnt"
+            | "es"
+            | "son"
+            | "eres"
+            | "era"
+            | "fue"
+            | "sea"
+            | "sois"
     )
 }
 
@@ -38,10 +74,45 @@ pub fn is_copula(w: &str) -> bool {
 pub fn is_filler(w: &str) -> bool {
     matches!(
         w,
-        "a" | "an" | "the" | "such" | "total" | "complete" | "absolute" | "utter" | "real" | "fucking" | "little"
-            | "big" | "stupid" | "dumb" | "entitled" | "just" | "nothing" | "but" | "another" | "one" | "of"
-            | "un" | "una" | "unos" | "unas" | "el" | "la" | "los" | "las" | "pinche" | "pinches" | "gran" | "tremendo"
-            | "pobre" | "puro" | "bien" | "muy" | "so" | "sucha" | "most"
+        "a" | "an"
+            | "the"
+            | "such"
+            | "total"
+            | "complete"
+            | "absolute"
+            | "utter"
+            | "real"
+            | "fucking"
+            | "little"
+            | "big"
+            | "stupid"
+            | "dumb"
+            | "entitled"
+            | "just"
+            | "nothing"
+            | "but"
+            | "another"
+            | "one"
+            | "of"
+            | "un"
+            | "una"
+            | "unos"
+            | "unas"
+            | "el"
+            | "la"
+            | "los"
+            | "las"
+            | "pinche"
+            | "pinches"
+            | "gran"
+            | "tremendo"
+            | "pobre"
+            | "puro"
+            | "bien"
+            | "muy"
+            | "so"
+            | "sucha"
+            | "most"
     )
 }
 
@@ -129,34 +200,102 @@ pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
     let n1 = next.first().copied().unwrap_or("");
     let n2 = next.get(1).copied().unwrap_or("");
     let n3 = next.get(2).copied().unwrap_or("");
-    let generic = matches!(n1, "it" | "time" | "for" | "off" | "down" | "up" | "out" | "over" | "around" | "on")
-        || matches!(
-            n2,
-            "bill" | "idea" | "deal" | "mood" | "vibe" | "joke" | "buzz" | "plan" | "proposal" | "law" | "lights" | "engine"
-                | "odds" | "heat" | "traffic" | "record" | "deadline" | "clock" | "market" | "system" | "competition"
-                | "time" | "game" | "motion" | "amendment" | "project" | "story"
-        );
+    let generic = matches!(
+        n1,
+        "it" | "time" | "for" | "off" | "down" | "up" | "out" | "over" | "around" | "on"
+    ) || matches!(
+        n2,
+        "bill"
+            | "idea"
+            | "deal"
+            | "mood"
+            | "vibe"
+            | "joke"
+            | "buzz"
+            | "plan"
+            | "proposal"
+            | "law"
+            | "lights"
+            | "engine"
+            | "odds"
+            | "heat"
+            | "traffic"
+            | "record"
+            | "deadline"
+            | "clock"
+            | "market"
+            | "system"
+            | "competition"
+            | "time"
+            | "game"
+            | "motion"
+            | "amendment"
+            | "project"
+            | "story"
+    );
     let specific = match stem {
         "kill" => matches!(n1, "two" | "me" | "myself") || matches!(n2, "birds" | "pain" | "conversation"),
         "hang" => {
-            matches!(n2, "heads" | "head" | "picture" | "hat" | "coat" | "flag" | "tough" | "loose")
-                || matches!(n3, "heads" | "head" | "shame")
+            matches!(
+                n2,
+                "heads" | "head" | "picture" | "hat" | "coat" | "flag" | "tough" | "loose"
+            ) || matches!(n3, "heads" | "head" | "shame")
                 || matches!(n1, "in" | "tight" | "loose" | "together" | "with" | "heads" | "head")
         }
         "shoot" => {
-            matches!(n1, "me" | "us" | "him" | "her" | "them" | "a" | "an" | "the" | "some" | "hoops" | "pool" | "photos" | "video" | "film")
-                && matches!(n2, "an" | "a" | "email" | "message" | "note" | "text" | "line" | "mail" | "breeze" | "film" | "video" | "scene" | "photos" | "")
-                || matches!(n2, "breeze" | "email" | "message" | "note" | "text" | "line")
+            matches!(
+                n1,
+                "me" | "us"
+                    | "him"
+                    | "her"
+                    | "them"
+                    | "a"
+                    | "an"
+                    | "the"
+                    | "some"
+                    | "hoops"
+                    | "pool"
+                    | "photos"
+                    | "video"
+                    | "film"
+            ) && matches!(
+                n2,
+                "an" | "a"
+                    | "email"
+                    | "message"
+                    | "note"
+                    | "text"
+                    | "line"
+                    | "mail"
+                    | "breeze"
+                    | "film"
+                    | "video"
+                    | "scene"
+                    | "photos"
+                    | ""
+            ) || matches!(n2, "breeze" | "email" | "message" | "note" | "text" | "line")
                 || matches!(n3, "email" | "message" | "note" | "text" | "line")
         }
-        "beat" => matches!(n2, "bush" | "odds" | "heat" | "traffic" | "record" | "expectations" | "rush") || matches!(n1, "expectations" | "estimates"),
-        "burn" => matches!(n1, "calories" | "fat" | "bridges" | "cash" | "money" | "rubber" | "through"),
+        "beat" => {
+            matches!(
+                n2,
+                "bush" | "odds" | "heat" | "traffic" | "record" | "expectations" | "rush"
+            ) || matches!(n1, "expectations" | "estimates")
+        }
+        "burn" => matches!(
+            n1,
+            "calories" | "fat" | "bridges" | "cash" | "money" | "rubber" | "through"
+        ),
         "bomb" | "waste" => !matches!(n1, "you" | "him" | "her" | "them" | "these" | "those"),
         "pop" | "cap" | "gas" | "skin" | "gut" | "kick" | "smash" | "slap" => {
-            !matches!(n1, "you" | "him" | "her" | "them" | "these" | "those" | "your" | "his" | "their")
-                || matches!(n2, "tax" | "tariff" | "tariffs" | "fine" | "ban" | "duty")
+            !matches!(
+                n1,
+                "you" | "him" | "her" | "them" | "these" | "those" | "your" | "his" | "their"
+            ) || matches!(n2, "tax" | "tariff" | "tariffs" | "fine" | "ban" | "duty")
         }
-        "partir" | "romper" => !matches!(n1, "la" | "el" | "te" | "tu") || !matches!(n2, "madre" | "cara" | "hocico" | "jeta" | "crisma"),
+        "partir" | "romper" => {
+            !matches!(n1, "la" | "el" | "te" | "tu") || !matches!(n2, "madre" | "cara" | "hocico" | "jeta" | "crisma")
+        }
         _ => false,
     };
     generic || specific
@@ -201,8 +340,21 @@ pub fn is_harm_participle(w: &str) -> bool {
 pub fn is_deserve_cue(w: &str) -> bool {
     matches!(
         w,
-        "deserves" | "deserve" | "deserved" | "should" | "needs" | "need" | "ought" | "must" | "oughta" | "merece"
-            | "merecen" | "deberia" | "deberian" | "debe" | "deben"
+        "deserves"
+            | "deserve"
+            | "deserved"
+            | "should"
+            | "needs"
+            | "need"
+            | "ought"
+            | "must"
+            | "oughta"
+            | "merece"
+            | "merecen"
+            | "deberia"
+            | "deberian"
+            | "debe"
+            | "deben"
     )
 }
 
@@ -210,14 +362,33 @@ pub fn is_deserve_cue(w: &str) -> bool {
 pub fn is_wished_harm(w: &str) -> bool {
     matches!(
         w,
-        "die" | "dies" | "rot" | "burn" | "suffer" | "drown" | "choke" | "croak" | "perish" | "cancer" | "aids"
-            | "mueras" | "muera" | "mueran" | "pudras" | "pudra" | "revientes" | "muerte" 
+        "die"
+            | "dies"
+            | "rot"
+            | "burn"
+            | "suffer"
+            | "drown"
+            | "choke"
+            | "croak"
+            | "perish"
+            | "cancer"
+            | "aids"
+            | "mueras"
+            | "muera"
+            | "mueran"
+            | "pudras"
+            | "pudra"
+            | "revientes"
+            | "muerte"
     )
 }
 
 /// "I hope", "wish", "ojalá", "espero que".
 pub fn is_wish(w: &str) -> bool {
-    matches!(w, "hope" | "hopefully" | "wish" | "pray" | "praying" | "ojala" | "espero" | "deseo")
+    matches!(
+        w,
+        "hope" | "hopefully" | "wish" | "pray" | "praying" | "ojala" | "espero" | "deseo"
+    )
 }
 
 /// Cue words that mean a sentence is about someone with a name or role, for name-calling:
@@ -225,8 +396,28 @@ pub fn is_wish(w: &str) -> bool {
 pub fn is_person_noun(w: &str) -> bool {
     matches!(
         w,
-        "he" | "she" | "they" | "this guy" | "guy" | "man" | "woman" | "president" | "author" | "writer" | "poster"
-            | "op" | "commenter" | "admin" | "mod" | "moderator" | "editor" | "reporter" | "el" | "ella" | "ellos"
-            | "tipo" | "wey" | "guey"
+        "he" | "she"
+            | "they"
+            | "this guy"
+            | "guy"
+            | "man"
+            | "woman"
+            | "president"
+            | "author"
+            | "writer"
+            | "poster"
+            | "op"
+            | "commenter"
+            | "admin"
+            | "mod"
+            | "moderator"
+            | "editor"
+            | "reporter"
+            | "el"
+            | "ella"
+            | "ellos"
+            | "tipo"
+            | "wey"
+            | "guey"
     )
 }
