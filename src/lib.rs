@@ -5,6 +5,6 @@
 //! [`engine::Verdict`] → JSON. The engine knows nothing of HTTP; the HTTP layer knows nothing
 //! of wordlist syntax.
 
-pub mod engine;
 pub mod cli;
+pub mod engine;
 pub mod settings;
