@@ -16,7 +16,7 @@
 //! (first letter, last letter, length) among single-word entries and checked letter by letter.
 
 use super::category::{Category, Language};
-use super::lexicon::{Entry, Lexicon, MatchMode};
+use super::lexicon::{Entry, Lexicon, MatchMode, Source};
 use super::normalize::{Normalized, MASK};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
@@ -236,8 +236,14 @@ fn elongation_variants(pattern: &str) -> Vec<(String, Vec<u16>)> {
     out
 }
 
-/// Within one category, drops a hit that lies inside a longer hit.
-fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
+/// Within one category, drops an operator hit that lies inside a longer operator hit. Learned
+/// hits are left alone, both ways: `tamiz train` fits each learned n-gram as an additive term next
+/// to the operator's evidence, so a learned phrase must neither hide its own words nor an
+/// operator entry (an operator entry always applies).
+fn drop_nested(hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
+    let (mut hits, learned): (Vec<Hit>, Vec<Hit>) = hits
+        .into_iter()
+        .partition(|h| entries[h.entry as usize].source == Source::Operator);
     hits.sort_by_key(|h| {
         (
             entries[h.entry as usize].category,
@@ -258,6 +264,10 @@ fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
         }
         kept.push(h);
     }
+    let mut learned = learned;
+    learned.sort_by_key(|h| (h.entry, h.start, h.end));
+    learned.dedup();
+    kept.extend(learned);
     kept.sort_by_key(|h| (h.start, h.end, h.entry));
     kept
 }
@@ -351,6 +361,42 @@ mod tests {
         masked_single: "f*ck you" => ["fuck"],
         masked_double: "sh#t" => ["shit"],
         strict_entry_needs_its_language: "coger" => [],
+    }
+
+    #[test]
+    fn learned_hits_are_additive_and_never_hide_operator_entries() {
+        let mut lex = lexicon();
+        let mut errs = Vec::new();
+        lex.parse_file(
+            &FileKind::Learned { language: Language::En },
+            &Arc::from("learned/en.tsv"),
+            "an idiot\tinsult\t0.5\nidiot\tinsult\t0.2\nshit\tinsult\t0.1\n",
+            1.5,
+            &LeetTable::default(),
+            &mut errs,
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let m = Matcher::build(&lex).unwrap();
+        let n = normalize("an idiot, a piece of shit", &LeetTable::default());
+        let mut got: Vec<(String, bool)> = m
+            .find(&n, &lex.entries, Language::En)
+            .iter()
+            .map(|h| {
+                let e = &lex.entries[h.entry as usize];
+                (e.term.clone(), e.source == Source::Learned)
+            })
+            .collect();
+        got.sort();
+        let want = [
+            ("an idiot", true),
+            ("idiot", false),
+            ("idiot", true),
+            ("piece of shit", false),
+            ("shit", false),
+            ("shit", true),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(t, l)| (t.to_string(), *l)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -36,44 +36,69 @@ struct Unit {
 /// Configurable because communities differ; the default covers the usual suspects.
 #[derive(Clone, Debug)]
 pub struct LeetTable {
-    map: Vec<(char, char)>,
+    /// Indexed by ASCII code; 0 means no substitution. Leet symbols are ASCII in practice, and
+    /// an array lookup keeps this off the profile.
+    ascii: [u8; 128],
+    /// Substitutions for non-ASCII symbols, if an operator configures any.
+    other: Vec<(char, char)>,
 }
 
 impl Default for LeetTable {
     fn default() -> Self {
-        LeetTable {
-            map: vec![
-                ('0', 'o'),
-                ('1', 'i'),
-                ('3', 'e'),
-                ('4', 'a'),
-                ('5', 's'),
-                ('7', 't'),
-                ('8', 'b'),
-                ('@', 'a'),
-                ('$', 's'),
-                ('!', 'i'),
-                ('|', 'l'),
-                ('+', 't'),
-            ],
+        let mut t = LeetTable {
+            ascii: [0; 128],
+            other: Vec::new(),
+        };
+        for (k, v) in [
+            ('0', 'o'),
+            ('1', 'i'),
+            ('3', 'e'),
+            ('4', 'a'),
+            ('5', 's'),
+            ('7', 't'),
+            ('8', 'b'),
+            ('@', 'a'),
+            ('$', 's'),
+            ('!', 'i'),
+            ('|', 'l'),
+            ('+', 't'),
+        ] {
+            t.set(k, v);
         }
+        t
     }
 }
 
 impl LeetTable {
     /// Builds a table from `(symbol, letter)` pairs.
     pub fn new(map: Vec<(char, char)>) -> Self {
-        LeetTable { map }
+        let mut t = LeetTable {
+            ascii: [0; 128],
+            other: Vec::new(),
+        };
+        for (k, v) in map {
+            t.set(k, v);
+        }
+        t
     }
 
     /// Adds or replaces a substitution.
     pub fn set(&mut self, symbol: char, letter: char) {
-        self.map.retain(|(k, _)| *k != symbol);
-        self.map.push((symbol, letter));
+        if symbol.is_ascii() && letter.is_ascii() {
+            self.ascii[symbol as usize] = letter as u8;
+        } else {
+            self.other.retain(|(k, _)| *k != symbol);
+            self.other.push((symbol, letter));
+        }
     }
 
     fn get(&self, c: char) -> Option<char> {
-        self.map.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
+        if c.is_ascii() {
+            let v = self.ascii[c as usize];
+            (v != 0).then_some(v as char)
+        } else {
+            self.other.iter().find(|(k, _)| *k == c).map(|(_, v)| *v)
+        }
     }
 }
 
@@ -122,8 +147,7 @@ pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
     let units = fold_chars(original);
     let units = map_leet_and_masks(units, leet);
     let units = join_spelled_out(units);
-    let units = squeeze(units);
-    assemble(units)
+    squeeze(units)
 }
 
 /// Stage 1: per character, drop invisibles, fold case, accents, compatibility forms and
@@ -240,7 +264,11 @@ fn is_invisible(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Stage 2: inside a whitespace-delimited token that has at least one letter, read leetspeak
@@ -259,11 +287,23 @@ fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
             i += 1;
         }
         let token = &mut units[start..i];
+        // Most tokens are plain words: leave them without a second look.
+        if !token.iter().any(|u| is_mask_symbol(u.ch) || leet.get(u.ch).is_some()) {
+            continue;
+        }
         let letters = token.iter().filter(|u| u.ch.is_alphabetic()).count();
         if letters == 0 {
             continue;
         }
-        let original: Vec<char> = token.iter().map(|u| u.ch).collect();
+        // Decisions read the token as it was, not as already rewritten.
+        let mut original = [' '; 64];
+        if token.len() > original.len() {
+            continue;
+        }
+        for (o, u) in original.iter_mut().zip(token.iter()) {
+            *o = u.ch;
+        }
+        let original = &original[..token.len()];
         let wordish = |j: usize| -> bool {
             original
                 .get(j)
@@ -298,59 +338,66 @@ fn is_spelling_separator(c: char) -> bool {
 /// is three or more single letters, each separated by exactly one separator; two or more
 /// separators (`k i l l  y o u`) end a chain, which keeps the word break. Hyphens and underscores
 /// left between longer words become spaces so `mother-fucker` reads as two words.
-fn join_spelled_out(units: Vec<Unit>) -> Vec<Unit> {
+fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
+    // Units to drop are marked with NUL (never produced by folding, which drops controls).
+    const GONE: char = '\0';
     let n = units.len();
-    let single_letter = |i: usize| -> bool {
-        is_word_char(units[i].ch)
-            && (i == 0 || !is_word_char(units[i - 1].ch))
-            && (i + 1 >= n || !is_word_char(units[i + 1].ch))
+    let word = |units: &[Unit], i: usize| is_word_char(units[i].ch);
+    let single_letter = |units: &[Unit], i: usize| {
+        word(units, i) && (i == 0 || !word(units, i - 1)) && (i + 1 >= n || !word(units, i + 1))
     };
-    let mut drop = vec![false; n];
     let mut i = 0;
     while i < n {
-        if !single_letter(i) {
+        if !single_letter(&units, i) {
             i += 1;
             continue;
         }
-        // Extend a chain: letter (sep letter)*
-        let mut letters = vec![i];
+        // Extend a chain: letter (separator letter)*
         let mut j = i;
-        while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter(j + 2) {
-            letters.push(j + 2);
+        while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter(&units, j + 2) {
             j += 2;
         }
-        if letters.len() >= 3 {
-            for w in letters.windows(2) {
-                drop[w[0] + 1] = true;
+        if (j - i) / 2 + 1 >= 3 {
+            for k in (i + 1..j).step_by(2) {
+                units[k].ch = GONE;
             }
         }
         i = j + 1;
     }
     // Apostrophes inside words go: "you're" reads "youre", as wordlists write it.
     for k in 1..n.saturating_sub(1) {
-        if units[k].ch == '\'' && is_word_char(units[k - 1].ch) && is_word_char(units[k + 1].ch) {
-            drop[k] = true;
+        if units[k].ch == '\'' && word(&units, k - 1) && word(&units, k + 1) {
+            units[k].ch = GONE;
         }
     }
-    let mut out = Vec::with_capacity(n);
-    for (k, mut u) in units.into_iter().enumerate() {
-        if drop[k] {
-            continue;
-        }
+    units.retain(|u| u.ch != GONE);
+    for u in &mut units {
         if matches!(u.ch, '-' | '_') {
             u.ch = ' ';
         }
-        out.push(u);
     }
-    out
+    units
 }
 
 /// Stage 4: collapse whitespace runs to one space, and runs of three or more of the same letter
 /// to one letter marked `elongated` (`fuuuuck` → `fuck`, `IDIOOOOT` → `idiot`). Runs of two are
 /// kept because English spells with them (`ass`, `kill`); the matcher accepts a single
 /// elongated letter where a word has a double one.
-fn squeeze(units: Vec<Unit>) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+fn squeeze(units: Vec<Unit>) -> Normalized {
+    let mut n = Normalized {
+        text: String::with_capacity(units.len()),
+        starts: Vec::with_capacity(units.len()),
+        ends: Vec::with_capacity(units.len()),
+        elongated: Vec::with_capacity(units.len()),
+    };
+    let mut emit = |u: Unit, n: &mut Normalized| {
+        n.text.push(u.ch);
+        for _ in 0..u.ch.len_utf8() {
+            n.starts.push(u.start);
+            n.ends.push(u.end);
+            n.elongated.push(u.elongated);
+        }
+    };
     let mut i = 0;
     while i < units.len() {
         let u = units[i];
@@ -358,43 +405,27 @@ fn squeeze(units: Vec<Unit>) -> Vec<Unit> {
         while j < units.len() && units[j].ch == u.ch {
             j += 1;
         }
-        let run = j - i;
         let last_end = units[j - 1].end;
         if u.ch == ' ' {
-            if !out.is_empty() {
-                out.push(Unit { end: last_end, ..u });
+            // Leading and trailing whitespace go; inner runs become one space.
+            if !n.text.is_empty() && j < units.len() {
+                emit(Unit { end: last_end, ..u }, &mut n);
             }
-        } else if run >= 3 && u.ch.is_alphabetic() {
-            out.push(Unit {
-                end: last_end,
-                elongated: true,
-                ..u
-            });
+        } else if j - i >= 3 && u.ch.is_alphabetic() {
+            emit(
+                Unit {
+                    end: last_end,
+                    elongated: true,
+                    ..u
+                },
+                &mut n,
+            );
         } else {
-            out.extend_from_slice(&units[i..j]);
+            for &v in &units[i..j] {
+                emit(v, &mut n);
+            }
         }
         i = j;
-    }
-    if out.last().is_some_and(|u| u.ch == ' ') {
-        out.pop();
-    }
-    out
-}
-
-fn assemble(units: Vec<Unit>) -> Normalized {
-    let mut n = Normalized {
-        text: String::with_capacity(units.len()),
-        starts: Vec::with_capacity(units.len()),
-        ends: Vec::with_capacity(units.len()),
-        elongated: Vec::with_capacity(units.len()),
-    };
-    for u in units {
-        n.text.push(u.ch);
-        for _ in 0..u.ch.len_utf8() {
-            n.starts.push(u.start);
-            n.ends.push(u.end);
-            n.elongated.push(u.elongated);
-        }
     }
     n
 }

@@ -103,7 +103,9 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             e.category,
             Category::Insult | Category::Threat | Category::IdentityAttack
         ) && first.is_some_and(|t| negation::is_dampened(&tokens, t));
-        if e.category == Category::Insult {
+        // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
+        // weight was fitted with those rules' output as a fixed offset.
+        if e.category == Category::Insult && e.source == Source::Operator {
             if let (Some(t0), Some(t1)) = (first, token_at(&tokens, h.end.saturating_sub(1))) {
                 insult::aimed(&tokens, t0, t1, &mut findings);
             }

@@ -11,13 +11,37 @@ const SHOUTING_RATIO: f32 = 0.7;
 
 /// Findings in original-text byte offsets (the caller maps them, unlike the other rules).
 pub fn find(original: &str, out: &mut Vec<Finding>) {
+    // One pass over bytes: ASCII is checked directly and only the lead byte of a multi-byte
+    // character is decoded. `!` and `?` are ASCII, so byte offsets of runs are char boundaries.
+    let bytes = original.as_bytes();
     let (mut letters, mut upper) = (0usize, 0usize);
-    for c in original.chars() {
-        if c.is_alphabetic() {
-            letters += 1;
-            if c.is_uppercase() {
-                upper += 1;
+    let mut best: Option<(usize, usize)> = None;
+    let mut run_start: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'!' || b == b'?' {
+            run_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = run_start.take() {
+            if i - s >= 3 && best.is_none_or(|(bs, be)| i - s > be - bs) {
+                best = Some((s, i));
             }
+        }
+        if b < 0x80 {
+            letters += b.is_ascii_alphabetic() as usize;
+            upper += b.is_ascii_uppercase() as usize;
+        } else if b >= 0xC0 {
+            if let Some(c) = original[i..].chars().next() {
+                if c.is_alphabetic() {
+                    letters += 1;
+                    upper += c.is_uppercase() as usize;
+                }
+            }
+        }
+    }
+    if let Some(s) = run_start {
+        if bytes.len() - s >= 3 && best.is_none_or(|(bs, be)| bytes.len() - s > be - bs) {
+            best = Some((s, bytes.len()));
         }
     }
     if letters >= MIN_LETTERS_FOR_SHOUTING && upper as f32 >= SHOUTING_RATIO * letters as f32 {
@@ -28,18 +52,6 @@ pub fn find(original: &str, out: &mut Vec<Finding>) {
             start: 0,
             end: original.len(),
         });
-    }
-    // The longest run of ! or ? counts once.
-    let mut best: Option<(usize, usize)> = None;
-    let mut run_start = None;
-    for (i, c) in original.char_indices().chain(std::iter::once((original.len(), ' '))) {
-        if matches!(c, '!' | '?') {
-            run_start.get_or_insert(i);
-        } else if let Some(s) = run_start.take() {
-            if i - s >= 3 && best.is_none_or(|(bs, be)| i - s > be - bs) {
-                best = Some((s, i));
-            }
-        }
     }
     if let Some((s, e)) = best {
         out.push(Finding {
