@@ -390,7 +390,7 @@ fn squeeze(units: Vec<Unit>) -> Normalized {
         ends: Vec::with_capacity(units.len()),
         elongated: Vec::with_capacity(units.len()),
     };
-    let mut emit = |u: Unit, n: &mut Normalized| {
+    let emit = |u: Unit, n: &mut Normalized| {
         n.text.push(u.ch);
         for _ in 0..u.ch.len_utf8() {
             n.starts.push(u.start);
