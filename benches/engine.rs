@@ -1,5 +1,5 @@
 //! Engine throughput on one core: the full pipeline (normalize → match → heuristics → score)
-//! against a bare aho-corasick scan of the same patterns over the same texts, so the cost of
+//! against rustrict (the Rust profanity crate) and a bare aho-corasick scan of the same patterns over the same texts, so the cost of
 //! normalization and heuristics shows as a ratio. Texts: the real comment thread, ~300-character
 //! comments and ~1 KB comments cut from the thread and the news paragraphs.
 //!
@@ -80,6 +80,14 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     for t in set {
                         black_box(engine.score(&Comment::new(t)));
+                    }
+                })
+            });
+            // The peer: rustrict's full analysis (its own normalization and matching) per comment.
+            g.bench_with_input(BenchmarkId::new("rustrict", name), set, |b, set| {
+                b.iter(|| {
+                    for t in set {
+                        black_box(rustrict::Censor::from_str(t).analyze());
                     }
                 })
             });

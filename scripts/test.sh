@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of the project, the same way on a laptop and in CI:
+# formatting, lints, the Rust suites (engine, CLI, properties, HTTP API, compatibility endpoints,
+# the real Prometheus), the unmodified Perspective and OpenAI Python clients, and the deployment
+# file checks. Prerequisites a fresh machine lacks are installed by .ci/run (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo test (unit, engine, CLI, properties, HTTP, compatibility, metrics)"
+cargo test --all-targets
+
+if [ -f tests/python/run.sh ]; then
+  step "real Perspective / OpenAI / Coral clients"
+  bash tests/python/run.sh
+fi
+
+if [ -f deploy/check.sh ]; then
+  step "deployment files (promtool, YAML, JSON)"
+  bash deploy/check.sh
+fi
+
+step "all tests passed"
