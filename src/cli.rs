@@ -40,6 +40,11 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Validate a config directory and its wordlists; exits non-zero listing each problem.
     CheckConfig,
+    /// Measure the engine on a labeled file: per-category precision, recall, F1, ROC-AUC, PR-AUC,
+    /// confusion, threshold sweep, worst errors with their evidence, throughput.
+    Eval(EvalArgs),
+    /// Fit learned n-gram weights on labeled data and write wordlists/learned/en.tsv.
+    Train(TrainArgs),
     /// GET a URL and exit 0 on a 2xx answer (the container HEALTHCHECK).
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
@@ -65,6 +70,203 @@ pub struct ExplainArgs {
     pub text: String,
     #[arg(long)]
     pub language: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labeled comments: CSV, or JSON lines (.jsonl), e.g. the suggestscore feedback log.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Column (CSV) or dotted path (JSON lines, e.g. comment.text) of the comment text.
+    #[arg(long)]
+    pub text_column: Option<String>,
+    /// A label column as CATEGORY=COLUMN (repeatable); known sets are recognised without it.
+    #[arg(long = "label", value_parser = crate::quality::data::parse_label_spec)]
+    pub labels: Vec<(crate::engine::Category, String)>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write PR-curve and threshold-sweep SVGs into this directory.
+    #[arg(long)]
+    pub plots: Option<PathBuf>,
+    /// Only the first N rows (after --fold).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Only rows of this fold (0 is the fold `train` holds back).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..5))]
+    pub fold: Option<u8>,
+    /// Language given with every comment (en, es); detected when omitted.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// How many worst false positives and negatives to list.
+    #[arg(long, default_value_t = 10)]
+    pub worst: usize,
+    /// Score without wordlists/learned/ (the hand-written lists and heuristics alone).
+    #[arg(long)]
+    pub without_learned: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Directory holding the training CSVs (relative paths: against the repository root).
+    #[arg(long, default_value = "data/train")]
+    pub data: PathBuf,
+    /// Where to write the learned list; default <wordlists>/learned/en.tsv.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Folds to train on (0 is held back and refused).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4")]
+    pub folds: Vec<u8>,
+    /// Longest word n-gram.
+    #[arg(long, default_value_t = 3)]
+    pub max_n: usize,
+    /// Fewest training rows an n-gram must occur in.
+    #[arg(long, default_value_t = 3)]
+    pub min_df: u32,
+    /// L1 penalty (larger: fewer terms).
+    #[arg(long, default_value_t = 1.0)]
+    pub l1: f64,
+    /// L2 penalty.
+    #[arg(long, default_value_t = 1.0)]
+    pub l2: f64,
+    /// Coordinate-descent sweeps at most.
+    #[arg(long, default_value_t = 60)]
+    pub sweeps: usize,
+    /// Drop learned weights smaller than this.
+    #[arg(long, default_value_t = 0.05)]
+    pub prune: f64,
+    /// Row weight of a training set as NAME=WEIGHT (jigsaw2018, davidson2017, convabuse).
+    #[arg(long = "set-weight", value_parser = parse_set_weight)]
+    pub set_weights: Vec<(String, f64)>,
+    /// Also report figures cross-validated over the training folds.
+    #[arg(long)]
+    pub cv: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_set_weight(s: &str) -> Result<(String, f64), String> {
+    let (n, w) = s.split_once('=').ok_or("expected NAME=WEIGHT")?;
+    let w: f64 = w.parse().map_err(|_| format!("weight {w:?} is not a number"))?;
+    if !crate::quality::train::TRAIN_SETS.iter().any(|(name, _)| *name == n) {
+        return Err(format!("unknown set {n:?}"));
+    }
+    Ok((n.to_string(), w))
+}
+
+/// `tamiz eval`.
+pub fn eval(config: &ConfigArg, args: &EvalArgs) -> anyhow::Result<()> {
+    use crate::quality::{data, eval, plots};
+    let settings = Settings::load(&config.config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let engine = Engine::build_with(
+        &settings.engine,
+        &settings.thresholds,
+        &settings.wordlist_dir(),
+        !args.without_learned,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let opts = data::ReadOptions {
+        text_column: args.text_column.clone(),
+        labels: args.labels.clone(),
+    };
+    let mut rows = data::read_file(&args.data, &opts)?;
+    if let Some(k) = args.fold {
+        rows.retain(|r| r.fold == k);
+    }
+    if let Some(n) = args.limit {
+        rows.truncate(n);
+    }
+    let name = args
+        .data
+        .file_stem()
+        .map_or_else(|| "data".to_string(), |s| s.to_string_lossy().into_owned());
+    let name = match args.fold {
+        Some(k) => format!("{name} (fold {k})"),
+        None => name,
+    };
+    let eval_opts = eval::EvalOptions {
+        language: parse_language(&args.language)?,
+        worst: args.worst,
+        ..Default::default()
+    };
+    let report = eval::evaluate(&engine, &name, &rows, &eval_opts);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+    }
+    if let Some(dir) = &args.plots {
+        let stem: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .collect();
+        for p in plots::write(&report, dir, stem.trim_end_matches('_'))? {
+            eprintln!("wrote {}", p.display());
+        }
+    }
+    Ok(())
+}
+
+/// `tamiz train`.
+pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
+    use crate::quality::train;
+    let settings = Settings::load(&config.config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let dir = settings.wordlist_dir();
+    let engine = Engine::build_with(&settings.engine, &settings.thresholds, &dir, false)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let opts = train::TrainOptions {
+        data_dir: settings.resolve(&args.data),
+        out: args.out.clone().unwrap_or_else(|| dir.join("learned").join("en.tsv")),
+        seed: args.seed,
+        folds: args.folds.clone(),
+        max_n: args.max_n,
+        min_df: args.min_df,
+        l1: args.l1,
+        l2: args.l2,
+        sweeps: args.sweeps,
+        prune: args.prune,
+        set_weights: args.set_weights.clone(),
+        cv: args.cv,
+        ..Default::default()
+    };
+    // Date- and machine-free, so a rerun writes the same bytes.
+    let mut command = format!(
+        "tamiz train --data {} --seed {} --folds {} --max-n {} --min-df {} --l1 {} --l2 {} --sweeps {} --prune {}",
+        args.data.display(),
+        args.seed,
+        args.folds.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","),
+        args.max_n,
+        args.min_df,
+        args.l1,
+        args.l2,
+        args.sweeps,
+        args.prune
+    );
+    for (n, w) in &args.set_weights {
+        command.push_str(&format!(" --set-weight {n}={w}"));
+    }
+    if args.cv {
+        command.push_str(" --cv");
+    }
+    let report = train::train(&engine, settings.engine.dampening, &opts, &command)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "wrote {} ({} terms) in {:.1}s\nheld-back fold 0:\n{}",
+            report.out.display(),
+            report.terms,
+            report.seconds,
+            train::render_figures(&report.held_back)
+        );
+        if !report.cross_validated.is_empty() {
+            println!("cross-validated:\n{}", train::render_figures(&report.cross_validated));
+        }
+    }
+    Ok(())
 }
 
 /// Loads settings and builds the engine, with every problem in the error.
