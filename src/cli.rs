@@ -129,7 +129,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 1.0)]
     pub l1: f64,
     /// L2 penalty.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 5.0)]
     pub l2: f64,
     /// Coordinate-descent sweeps at most.
     #[arg(long, default_value_t = 60)]
@@ -140,6 +140,13 @@ pub struct TrainArgs {
     /// Row weight of a training set as NAME=WEIGHT (jigsaw2018, davidson2017, convabuse).
     #[arg(long = "set-weight", value_parser = parse_set_weight)]
     pub set_weights: Vec<(String, f64)>,
+    /// Sets fitted with an intercept of their own (repeatable; "none" for none); the others
+    /// share the intercept the list ships as @bias.
+    #[arg(long, default_value = "davidson2017")]
+    pub own_intercept: Vec<String>,
+    /// Only non-negative weights: learned terms add evidence, never subtract it.
+    #[arg(long)]
+    pub nonneg: bool,
     /// Also report figures cross-validated over the training folds.
     #[arg(long)]
     pub cv: bool,
@@ -201,7 +208,13 @@ pub fn eval(config: &ConfigArg, args: &EvalArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.plots {
         let stem: String = name
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         for p in plots::write(&report, dir, stem.trim_end_matches('_'))? {
             eprintln!("wrote {}", p.display());
@@ -215,8 +228,8 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
     use crate::quality::train;
     let settings = Settings::load(&config.config).map_err(|e| anyhow::anyhow!("{e}"))?;
     let dir = settings.wordlist_dir();
-    let engine = Engine::build_with(&settings.engine, &settings.thresholds, &dir, false)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let engine =
+        Engine::build_with(&settings.engine, &settings.thresholds, &dir, false).map_err(|e| anyhow::anyhow!("{e}"))?;
     let opts = train::TrainOptions {
         data_dir: settings.resolve(&args.data),
         out: args.out.clone().unwrap_or_else(|| dir.join("learned").join("en.tsv")),
@@ -229,6 +242,8 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
         sweeps: args.sweeps,
         prune: args.prune,
         set_weights: args.set_weights.clone(),
+        own_intercept: args.own_intercept.clone(),
+        nonneg: args.nonneg,
         cv: args.cv,
         ..Default::default()
     };
@@ -248,6 +263,12 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
     for (n, w) in &args.set_weights {
         command.push_str(&format!(" --set-weight {n}={w}"));
     }
+    for n in &args.own_intercept {
+        command.push_str(&format!(" --own-intercept {n}"));
+    }
+    if args.nonneg {
+        command.push_str(" --nonneg");
+    }
     if args.cv {
         command.push_str(" --cv");
     }
@@ -263,7 +284,11 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
             train::render_figures(&report.held_back)
         );
         if !report.cross_validated.is_empty() {
-            println!("cross-validated:\n{}", train::render_figures(&report.cross_validated));
+            println!(
+                "cross-validated:\n{}\n{}",
+                train::render_figures(&report.cross_validated),
+                train::render_sweep(&report.cross_validated)
+            );
         }
     }
     Ok(())

@@ -99,10 +99,13 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     for h in &hits {
         let e = &entries[h.entry as usize];
         let first = token_at(&tokens, h.start);
-        let dampened = matches!(
+        // Learned terms are dampened in every category (`tamiz train` fits them that way): a
+        // learned toxicity weight for "idiot" must not survive "I don't think you are an idiot".
+        let dampened = (matches!(
             e.category,
             Category::Insult | Category::Threat | Category::IdentityAttack
-        ) && first.is_some_and(|t| negation::is_dampened(&tokens, t));
+        ) || e.source == Source::Learned)
+            && first.is_some_and(|t| negation::is_dampened(&tokens, t));
         // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
         // weight was fitted with those rules' output as a fixed offset.
         if e.category == Category::Insult && e.source == Source::Operator {

@@ -183,7 +183,9 @@ impl Schema {
             Schema::Feedback => {
                 if let Some(Value::Object(attrs)) = get("attributeScores") {
                     for (name, v) in attrs {
-                        let Some(c) = category_of_attribute(&name) else { continue };
+                        let Some(c) = category_of_attribute(&name) else {
+                            continue;
+                        };
                         let value = v
                             .pointer("/summaryScore/value")
                             .or_else(|| v.get("value"))
@@ -326,10 +328,7 @@ fn read_jsonl(text: &str, opts: &ReadOptions) -> anyhow::Result<Vec<LabeledRow>>
         .and_then(text_of)
         .with_context(|| format!("line {}: no text", i + 1))?;
         let schema = schema.get_or_insert_with(|| {
-            let fields: Vec<String> = v
-                .as_object()
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default();
+            let fields: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
             Schema::detect(&fields)
         });
         let get = |f: &str| dotted(&v, f).cloned();
@@ -381,7 +380,10 @@ mod tests {
         let d = "id,text,count,hate_speech,offensive_language,neither,class,is_toxic\n\
                  0,a,3,3,0,0,0,1\n1,b,3,0,3,0,1,1\n2,c,3,0,0,3,2,0\n";
         let rows = read_str(d, Format::Csv, &ReadOptions::default()).unwrap();
-        assert_eq!(labels(&rows, Category::Toxicity), vec![Some(true), Some(true), Some(false)]);
+        assert_eq!(
+            labels(&rows, Category::Toxicity),
+            vec![Some(true), Some(true), Some(false)]
+        );
         assert_eq!(
             labels(&rows, Category::IdentityAttack),
             vec![Some(true), Some(false), Some(false)]

@@ -238,13 +238,21 @@ pub fn measure(
         .filter(|&&(i, l)| !l && outcomes[i].decision != Decision::Allow)
         .map(|&(i, _)| i)
         .collect();
-    fps.sort_by(|&a, &b| outcomes[b].scores[tox].total_cmp(&outcomes[a].scores[tox]).then(a.cmp(&b)));
+    fps.sort_by(|&a, &b| {
+        outcomes[b].scores[tox]
+            .total_cmp(&outcomes[a].scores[tox])
+            .then(a.cmp(&b))
+    });
     let mut fns: Vec<usize> = labeled
         .iter()
         .filter(|&&(i, l)| l && outcomes[i].decision == Decision::Allow)
         .map(|&(i, _)| i)
         .collect();
-    fns.sort_by(|&a, &b| outcomes[a].scores[tox].total_cmp(&outcomes[b].scores[tox]).then(a.cmp(&b)));
+    fns.sort_by(|&a, &b| {
+        outcomes[a].scores[tox]
+            .total_cmp(&outcomes[b].scores[tox])
+            .then(a.cmp(&b))
+    });
     EvalReport {
         name: name.to_string(),
         rows: rows.len(),
@@ -309,9 +317,10 @@ impl EvalReport {
             "\ncategory            rows   pos  review   prec  recall     F1  ROC-AUC  PR-AUC  best F1 @ thr  R@P>=.5"
         );
         for c in &self.categories {
-            let best = c
-                .best_f1
-                .map_or_else(|| "     –       ".to_string(), |b| format!("{:.3} @ {:.2}", b.f1, b.threshold));
+            let best = c.best_f1.map_or_else(
+                || "     –       ".to_string(),
+                |b| format!("{:.3} @ {:.2}", b.f1, b.threshold),
+            );
             let rap = c
                 .recall_at_precision_50
                 .map_or_else(|| "  –  ".to_string(), |(_, r)| format!("{r:.3}"));

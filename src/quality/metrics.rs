@@ -239,7 +239,12 @@ mod tests {
 
     /// (scores, labels, roc_auc, average precision), values from scikit-learn.
     const CASES: &[(&[f32], &[bool], f64, f64)] = &[
-        (&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true], 0.75, 0.8333333333333333),
+        (
+            &[0.1, 0.4, 0.35, 0.8],
+            &[false, false, true, true],
+            0.75,
+            0.8333333333333333,
+        ),
         (&[0.9, 0.8, 0.7, 0.1], &[true, true, false, false], 1.0, 1.0),
         (&[0.5, 0.5, 0.5, 0.5], &[true, false, true, false], 0.5, 0.5),
         (
@@ -268,7 +273,15 @@ mod tests {
     #[test]
     fn precision_recall_f1_at_a_threshold() {
         let c = at_threshold(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true], 0.38);
-        assert_eq!(c, Confusion { tp: 1, fp: 1, tn: 1, fn_: 1 });
+        assert_eq!(
+            c,
+            Confusion {
+                tp: 1,
+                fp: 1,
+                tn: 1,
+                fn_: 1
+            }
+        );
         assert!(close(c.f1(), 0.5));
         assert_eq!(Confusion::default().f1(), 0.0);
     }

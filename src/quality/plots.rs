@@ -17,6 +17,9 @@ const COLORS: [RGBColor; 7] = [
     RGBColor(227, 119, 194),
 ];
 
+/// A sweep line: its name, colour and value.
+type Line = (&'static str, RGBColor, fn(&super::metrics::SweepPoint) -> f64);
+
 /// Writes `<dir>/<stem>-pr.svg` and `<dir>/<stem>-sweep.svg`; returns their paths.
 pub fn write(report: &EvalReport, dir: &Path, stem: &str) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -36,11 +39,7 @@ fn pr_curves(report: &EvalReport, path: &Path) -> Result<(), Box<dyn std::error:
         .x_label_area_size(40)
         .y_label_area_size(50)
         .build_cartesian_2d(0f64..1f64, 0f64..1.02f64)?;
-    chart
-        .configure_mesh()
-        .x_desc("recall")
-        .y_desc("precision")
-        .draw()?;
+    chart.configure_mesh().x_desc("recall").y_desc("precision").draw()?;
     for c in &report.categories {
         if c.positives == 0 {
             continue;
@@ -93,7 +92,7 @@ fn sweep_chart(report: &EvalReport, path: &Path) -> Result<(), Box<dyn std::erro
         .build_cartesian_2d(0f64..1f64, 0f64..1.02f64)?;
     chart.configure_mesh().x_desc("threshold").y_desc("").draw()?;
     if let Some(c) = cat {
-        let series: [(&str, RGBColor, fn(&super::metrics::SweepPoint) -> f64); 4] = [
+        let series: [Line; 4] = [
             ("precision", COLORS[0], |p| p.precision),
             ("recall", COLORS[1], |p| p.recall),
             ("F1", COLORS[4], |p| p.f1),
