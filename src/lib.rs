@@ -9,3 +9,7 @@ pub mod cli;
 pub mod engine;
 pub mod quality;
 pub mod settings;
+pub mod http;
+pub mod metrics;
+pub mod reload;
+pub mod telemetry;

@@ -1,0 +1,332 @@
+//! tamiz's own API: `POST /v1/moderate`, `POST /v1/moderate/batch`, `GET /v1/lexicon`.
+//!
+//! Wire types ([`ModerateRequest`]) are parsed into domain types ([`ModerationItem`]) at the
+//! boundary: the language is a [`Language`] or the request is a 400 naming `language`; every
+//! text is within `limits.max_text_chars` or the request is a 413 naming the field.
+//!
+//! ```text
+//! POST /v1/moderate {"text": "you are an idiot", "id": "c-17", "language": "en",
+//!                    "context": {"parent": "...", "article": "..."}}
+//! 200 {"id": "c-17", "decision": "reject", "scores": {...}, "matches": [...], "reasons": [...],
+//!      "language": "en", "lexicon_version": "3f2a...", "took_us": 41}
+//! ```
+
+use super::auth::ApiKey;
+use super::errors::{method_not_allowed, ApiError};
+use super::json::{self, ParseError};
+use super::scoring::{self, OwnedComment, Scored};
+use super::AppState;
+use crate::engine::{Language, Verdict};
+use crate::metrics::unix_seconds;
+use crate::settings::Limits;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/v1/moderate")
+            .route(web::post().to(moderate))
+            .default_service(method_not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/moderate/batch")
+            .route(web::post().to(moderate_batch))
+            .default_service(method_not_allowed("POST")),
+    )
+    .service(
+        web::resource("/v1/lexicon")
+            .route(web::get().to(lexicon))
+            .default_service(method_not_allowed("GET")),
+    );
+}
+
+/// Longest accepted client id; ids are echoed, so they are bounded like everything else.
+const MAX_ID_CHARS: usize = 256;
+
+/// The client's id for a comment, echoed as given (a string or a number).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CommentId {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+fn bounded_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CommentId>, D::Error> {
+    let id = Option::<CommentId>::deserialize(d)?;
+    match &id {
+        Some(CommentId::Text(s)) if s.chars().count() > MAX_ID_CHARS => Err(serde::de::Error::custom(format!(
+            "longer than {MAX_ID_CHARS} characters"
+        ))),
+        _ => Ok(id),
+    }
+}
+
+/// A language tag parsed into a supported [`Language`] (`es`, `es-MX`, `en_US`).
+#[derive(Clone, Copy, Debug)]
+pub struct LanguageTag(pub Language);
+
+impl<'de> Deserialize<'de> for LanguageTag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let tag = String::deserialize(d)?;
+        Language::from_str(&tag)
+            .map(LanguageTag)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// `POST /v1/moderate` as sent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerateRequest {
+    pub text: String,
+    #[serde(default, deserialize_with = "bounded_id")]
+    pub id: Option<CommentId>,
+    #[serde(default)]
+    pub language: Option<LanguageTag>,
+    #[serde(default)]
+    pub context: Option<Context>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// The comment this one replies to.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// The article's title or text. Accepted and bounded; the engine does not use it yet.
+    #[serde(default)]
+    pub article: Option<String>,
+}
+
+/// `POST /v1/moderate/batch` as sent: items stay raw JSON so one bad item cannot fail the rest.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    pub items: Vec<serde_json::Value>,
+}
+
+/// A request that passed every check: what the engine will see, and the id to echo.
+#[derive(Debug)]
+pub struct ModerationItem {
+    pub id: Option<CommentId>,
+    pub comment: OwnedComment,
+}
+
+impl ModerationItem {
+    /// Applies the text limits. `at` prefixes field names (`items[3]`) in errors.
+    pub fn parse(request: ModerateRequest, limits: &Limits, at: &str) -> Result<ModerationItem, ApiError> {
+        let context = request.context.unwrap_or_default();
+        let field = |name: &str| {
+            if at.is_empty() {
+                name.to_string()
+            } else {
+                format!("{at}.{name}")
+            }
+        };
+        for (name, text) in [
+            ("text", Some(&request.text)),
+            ("context.parent", context.parent.as_ref()),
+            ("context.article", context.article.as_ref()),
+        ] {
+            if let Some(text) = text {
+                // Cheap early-out: a string with no more bytes than the limit has no more chars.
+                if text.len() > limits.max_text_chars {
+                    let chars = text.chars().count();
+                    if chars > limits.max_text_chars {
+                        return Err(ApiError::TextTooLong {
+                            field: field(name),
+                            chars,
+                            limit: limits.max_text_chars,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(ModerationItem {
+            id: request.id,
+            comment: OwnedComment {
+                text: request.text,
+                language: request.language.map(|l| l.0),
+                parent: context.parent,
+            },
+        })
+    }
+}
+
+/// One result: the verdict with the client's id and the engine's time.
+#[derive(Serialize)]
+struct Moderated<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a CommentId>,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+    took_us: u64,
+}
+
+fn moderated(id: Option<&CommentId>, scored: &Scored) -> serde_json::Value {
+    serde_json::to_value(Moderated {
+        id,
+        verdict: &scored.verdict,
+        took_us: scored.took_us(),
+    })
+    .unwrap_or_else(|e| serde_json::json!({"error": {"code": "internal", "message": e.to_string()}}))
+}
+
+async fn moderate(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    _key: ApiKey,
+) -> Result<HttpResponse, ApiError> {
+    let _permit = state.admit()?;
+    let limits = &state.settings.limits;
+    let bytes = json::read_body(&req, body, limits).await?;
+    let item = ModerationItem::parse(json::parse(&bytes)?, limits, "")?;
+    let engine = state.engine.current();
+    let mut results = scoring::score(engine, state.metrics.clone(), vec![item.comment]).await?;
+    let scored = results
+        .pop()
+        .ok_or_else(|| scoring::ScoreError::Pool("no result".into()))??;
+    Ok(HttpResponse::Ok().json(moderated(item.id.as_ref(), &scored)))
+}
+
+async fn moderate_batch(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    _key: ApiKey,
+) -> Result<HttpResponse, ApiError> {
+    let _permit = state.admit()?;
+    let limits = &state.settings.limits;
+    let bytes = json::read_body(&req, body, limits).await?;
+    let batch: BatchRequest = json::parse(&bytes)?;
+    if batch.items.len() > limits.max_batch_items {
+        return Err(ApiError::TooManyItems {
+            items: batch.items.len(),
+            limit: limits.max_batch_items,
+        });
+    }
+
+    // Each slot is either a parsed item waiting to be scored or its error, in request order.
+    let mut slots: Vec<Result<Option<CommentId>, serde_json::Value>> = Vec::with_capacity(batch.items.len());
+    let mut comments = Vec::with_capacity(batch.items.len());
+    for (i, value) in batch.items.into_iter().enumerate() {
+        let at = format!("items[{i}]");
+        let echo_id = value.get("id").cloned();
+        let parsed = json::parse_value::<ModerateRequest>(value)
+            .map_err(|e: ParseError| ApiError::from(e.within(&at)))
+            .and_then(|r| ModerationItem::parse(r, limits, &at));
+        match parsed {
+            Ok(item) => {
+                slots.push(Ok(item.id));
+                comments.push(item.comment);
+            }
+            Err(e) => {
+                let mut error = e.to_json();
+                if let (Some(id), Some(obj)) = (
+                    echo_id.filter(|v| v.is_string() || v.is_number()),
+                    error.as_object_mut(),
+                ) {
+                    obj.insert("id".into(), id);
+                }
+                slots.push(Err(error));
+            }
+        }
+    }
+
+    let engine = state.engine.current();
+    let mut scored = scoring::score(engine, state.metrics.clone(), comments)
+        .await?
+        .into_iter();
+    let results: Vec<serde_json::Value> = slots
+        .into_iter()
+        .map(|slot| match slot {
+            Err(error) => error,
+            Ok(id) => match scored.next() {
+                Some(Ok(s)) => moderated(id.as_ref(), &s),
+                Some(Err(e)) => ApiError::from(e).to_json(),
+                None => ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json(),
+            },
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "results": results })))
+}
+
+/// `GET /v1/lexicon`.
+#[derive(Serialize)]
+struct LexiconResponse<'a> {
+    version: &'a str,
+    /// RFC 3339, UTC.
+    loaded_at: String,
+    loaded_at_unix: u64,
+    entries: usize,
+    allowlist: usize,
+    counts: &'a BTreeMap<Language, BTreeMap<crate::engine::Category, usize>>,
+}
+
+async fn lexicon(state: web::Data<AppState>, _key: ApiKey) -> HttpResponse {
+    let engine = state.engine.current();
+    let info = engine.info();
+    let unix = unix_seconds(info.loaded_at);
+    HttpResponse::Ok().json(LexiconResponse {
+        version: &info.version,
+        loaded_at: rfc3339(unix),
+        loaded_at_unix: unix,
+        entries: info.entries,
+        allowlist: info.allowlist,
+        counts: &info.counts,
+    })
+}
+
+/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (days to civil date: Howard Hinnant's
+/// algorithm), to avoid a date crate for one field.
+pub fn rfc3339(unix: u64) -> String {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        let rows = [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_700_000_000, "2023-11-14T22:13:20Z"),
+            (4_102_444_799, "2099-12-31T23:59:59Z"),
+        ];
+        for (unix, want) in rows {
+            assert_eq!(rfc3339(unix), want);
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        for (tag, ok) in [("es", true), ("es-MX", true), ("EN", true), ("fr", false), ("", false)] {
+            let r = json::parse::<ModerateRequest>(format!(r#"{{"text":"x","language":"{tag}"}}"#).as_bytes());
+            assert_eq!(r.is_ok(), ok, "{tag}");
+            if let Err(e) = r {
+                assert!(e.to_string().starts_with("language: "), "{e}");
+            }
+        }
+    }
+}
