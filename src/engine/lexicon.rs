@@ -65,6 +65,14 @@ pub struct Entry {
     pub line: u32,
 }
 
+impl Entry {
+    /// `strict` entries, and learned n-grams (fitted on one language's data, where function
+    /// words like `de` or `la` carry weight), apply only to comments in their own language.
+    pub fn only_in_own_language(&self) -> bool {
+        self.strict || self.source == Source::Learned
+    }
+}
+
 /// An allowlist entry: matches of bad entries that overlap it are dropped.
 #[derive(Clone, Debug)]
 pub struct AllowEntry {

@@ -107,7 +107,7 @@ impl Matcher {
                 }
                 PatternRef::Entry { entry, needs_elongated } => {
                     let e = &entries[*entry as usize];
-                    if e.strict && e.language != language {
+                    if e.only_in_own_language() && e.language != language {
                         continue;
                     }
                     if !needs_elongated.iter().all(|&o| n.is_elongated(start + o as usize)) {
@@ -151,7 +151,7 @@ impl Matcher {
             let mut best: HashMap<Category, u32> = HashMap::new();
             for &c in candidates {
                 let e = &entries[c as usize];
-                if e.strict && e.language != language {
+                if e.only_in_own_language() && e.language != language {
                     continue;
                 }
                 let fits = e.pattern.chars().zip(&chars).all(|(p, &t)| t == MASK || p == t);

@@ -304,10 +304,13 @@ fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
             *o = u.ch;
         }
         let original = &original[..token.len()];
+        // `!`, `|` and `+` stand for letters only between letter-like neighbours, never next to
+        // each other: "idiot!!" is an idiot shouting, "$h!t" is a word.
+        let punctuation_like = |c: char| matches!(c, '!' | '|' | '+');
         let wordish = |j: usize| -> bool {
-            original
-                .get(j)
-                .is_some_and(|&c| is_word_char(c) || leet.get(c).is_some() || is_mask_symbol(c))
+            original.get(j).is_some_and(|&c| {
+                is_word_char(c) || (leet.get(c).is_some() && !punctuation_like(c)) || is_mask_symbol(c)
+            })
         };
         for j in 0..token.len() {
             let c = original[j];
@@ -319,9 +322,8 @@ fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
                 continue;
             }
             if let Some(letter) = leet.get(c) {
-                let punctuation_like = matches!(c, '!' | '|' | '+');
                 let next_or_prev_wordish = (j > 0 && wordish(j - 1)) || wordish(j + 1);
-                if (punctuation_like && between) || (!punctuation_like && next_or_prev_wordish) {
+                if (punctuation_like(c) && between) || (!punctuation_like(c) && next_or_prev_wordish) {
                     token[j].ch = letter;
                 }
             }
@@ -462,6 +464,7 @@ mod tests {
         leet_symbols: "$h!t a$$" => "shit ass",
         leet_leaves_numbers: "100% right, $20, 1&2" => "100% right, $20, 1&2",
         exclamation_stays_punctuation: "idiot!" => "idiot!",
+        exclamations_stay_punctuation: "PENDEJO!! idiot!!!" => "pendejo!! idiot!!!",
         mask_single: "f*ck" => "f*ck",
         mask_double: "f**k sh#t" => "f**k sh*t",
         hashtag_is_not_mask: "#MAGA" => "#maga",

@@ -6,6 +6,9 @@ use super::{same_sentence, Token};
 
 /// How many tokens before the evidence a negation or reporting word may stand.
 const WINDOW: usize = 5;
+/// The bare "no"/"ni" are everywhere in Spanish ("si no estás de acuerdo, …"), so they only
+/// count this close.
+const SHORT_WINDOW: usize = 3;
 
 /// Whether evidence starting at token `at` is negated, reported or quoted.
 pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
@@ -13,9 +16,10 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
         return true;
     }
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), at);
-    tokens[range]
-        .iter()
-        .any(|t| is_negation(t.text) || is_reporting(t.text))
+    (range.start..range.end).any(|i| {
+        let w = tokens[i].text;
+        is_reporting(w) || (is_negation(w) && (at - i <= SHORT_WINDOW || !matches!(w, "no" | "ni")))
+    })
 }
 
 #[cfg(test)]
@@ -40,6 +44,12 @@ mod tests {
     fn reported() {
         assert!(dampened("calling people idiots is not how we debate", "idiots"));
         assert!(dampened("he said \"moron\" twice", "moron"));
+    }
+
+    #[test]
+    fn far_spanish_no_does_not_dampen() {
+        assert!(!dampened("si no estas de acuerdo chinga tu madre", "chinga"));
+        assert!(dampened("no eres un idiota", "idiota"));
     }
 
     #[test]

@@ -11,7 +11,8 @@ pub fn is_second_person(w: &str) -> bool {
         "you" | "youre"  | "ur" | "u" | "ya" | "yourself" | "your" | "yours" | "thou" | "youve"
             | "youll" | "youd" | "yall" 
             // es
-            | "tu" | "tú" | "eres" | "usted" | "ustedes" | "te" | "vos" | "sos" | "ti" | "contigo"
+            | "tu" | "tú" | "eres" | "usted" | "ustedes" | "te" | "vos" | "sos" | "ti" | "contigo" | "os" | "vosotros"
+            | "vosotras" | "sois"
     )
 }
 
@@ -286,7 +287,7 @@ pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
             n1,
             "calories" | "fat" | "bridges" | "cash" | "money" | "rubber" | "through"
         ),
-        "bomb" | "waste" => !matches!(n1, "you" | "him" | "her" | "them" | "these" | "those"),
+        "bomb" | "waste" | "quemar" => !matches!(n1, "you" | "him" | "her" | "them" | "these" | "those"),
         "pop" | "cap" | "gas" | "skin" | "gut" | "kick" | "smash" | "slap" => {
             !matches!(
                 n1,
