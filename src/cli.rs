@@ -514,6 +514,18 @@ pub fn check_config(config: &ConfigArg) -> anyhow::Result<()> {
     }
 }
 
+/// `tamiz serve`: settings, logging, then the HTTP service until SIGTERM/SIGINT.
+pub fn serve(config: &ConfigArg) -> anyhow::Result<()> {
+    let settings = Settings::load(&config.config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::telemetry::init(&settings.log);
+    actix_web::rt::System::new().block_on(async move {
+        crate::http::startup::Application::build(settings)
+            .await?
+            .run_until_stopped()
+            .await
+    })
+}
+
 /// `tamiz healthcheck`: a dependency-free HTTP/1.0 GET, so the runtime image needs no curl.
 pub fn healthcheck(url: &str) -> anyhow::Result<()> {
     let rest = url.strip_prefix("http://").context("only http:// URLs are supported")?;

@@ -6,7 +6,7 @@ use tamiz::cli::{self, Cli, Command};
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        None | Some(Command::Serve) => serve(&cli.config),
+        None | Some(Command::Serve) => cli::serve(&cli.config),
         Some(Command::Score(args)) => cli::score(&cli.config, args),
         Some(Command::Explain(args)) => cli::explain(&cli.config, args),
         Some(Command::CheckConfig) => cli::check_config(&cli.config),
@@ -21,8 +21,4 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-fn serve(_config: &cli::ConfigArg) -> anyhow::Result<()> {
-    anyhow::bail!("the HTTP service is not wired in yet")
 }
