@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod feedback;
 pub mod quality;
 pub mod settings;
 pub mod http;

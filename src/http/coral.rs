@@ -16,7 +16,13 @@
 //! Perspective integration, which calls `/v1alpha1/comments:analyze`, needs none of this; see
 //! `docs/integrations.md`.)
 
+use super::errors::RETRY_AFTER_SECS;
+use super::json::{self, BodyError, ParseError};
+use super::scoring::{self, OwnedComment, ScoreError};
+use super::{AppState, Overloaded};
 use crate::engine::{Category, Decision, Verdict};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -335,6 +341,110 @@ impl CoralError {
     pub fn body(&self) -> Value {
         json!({"error": {"code": self.code(), "message": self.to_string()}})
     }
+}
+
+impl From<BodyError> for CoralError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => CoralError::BodyTooLarge { max: limit },
+            other => CoralError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<ParseError> for CoralError {
+    fn from(e: ParseError) -> Self {
+        CoralError::BadRequest(e.to_string())
+    }
+}
+
+impl From<Overloaded> for CoralError {
+    fn from(_: Overloaded) -> Self {
+        CoralError::Unavailable
+    }
+}
+
+impl From<ScoreError> for CoralError {
+    fn from(e: ScoreError) -> Self {
+        CoralError::Internal(e.to_string())
+    }
+}
+
+impl ResponseError for CoralError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        if matches!(self, CoralError::Unavailable) {
+            res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+        }
+        let body = match self {
+            // Details of internal failures stay in the log.
+            CoralError::Internal(_) => json!({"error": {"code": self.code(), "message": "internal error"}}),
+            _ => self.body(),
+        };
+        res.json(body)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handler
+
+/// Registers `POST /coral/moderate`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource(PATH).route(web::post().to(moderate)));
+}
+
+/// The signature is the only credential: Coral cannot send an API key to a moderation phase.
+async fn moderate(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, CoralError> {
+    let secrets = &state.settings.coral.signing_secrets;
+    if secrets.is_empty() {
+        return Err(CoralError::NotConfigured);
+    }
+    let limits = &state.settings.limits;
+    let bytes = json::read_body(&req, body, limits).await?;
+    let signature = req.headers().get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    if !verify_signature(secrets, signature, &bytes) {
+        return Err(CoralError::BadSignature);
+    }
+    let request: ModerationRequest = json::parse(&bytes)?;
+    let text = strip_html(&request.comment.body);
+    if text.is_empty() {
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    let chars = text.chars().count();
+    if chars > limits.max_text_chars {
+        return Err(CoralError::TooLong {
+            chars,
+            max: limits.max_text_chars,
+        });
+    }
+    let _permit = state.admit()?;
+    let engine = state.engine.current();
+    let comment = OwnedComment {
+        text,
+        ..Default::default()
+    };
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment])
+        .await?
+        .pop()
+        .ok_or_else(|| ScoreError::Pool("no result".into()))??;
+    tracing::debug!(
+        action = request.action.as_deref().unwrap_or(""),
+        tenant = request.tenant_id.as_deref().unwrap_or(""),
+        decision = %scored.verdict.decision,
+        "coral moderation request"
+    );
+    Ok(match respond(&scored.verdict, engine.thresholds()) {
+        Some(answer) => HttpResponse::Ok().json(answer),
+        None => HttpResponse::NoContent().finish(),
+    })
 }
 
 #[cfg(test)]

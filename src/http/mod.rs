@@ -29,10 +29,13 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod coral;
 pub mod errors;
 pub mod json;
 pub mod native;
+pub mod openai;
 pub mod ops;
+pub mod perspective;
 pub mod scoring;
 pub mod startup;
 
@@ -105,4 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     native::configure(cfg);
     ops::configure(cfg);
     admin::configure(cfg);
+    perspective::configure(cfg);
+    openai::configure(cfg);
+    coral::configure(cfg);
 }

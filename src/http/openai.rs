@@ -11,7 +11,14 @@
 //! not score are always 0 and never flagged. `flagged` follows our decision (anything but
 //! `allow`); a category is flagged when its source category reached its review threshold.
 
+use super::auth::{Access, AuthError};
+use super::errors::RETRY_AFTER_SECS;
+use super::json::{self, BodyError, ParseError};
+use super::scoring::{self, OwnedComment, ScoreError};
+use super::{AppState, Overloaded};
 use crate::engine::{Category, Decision, Threshold, Verdict};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -299,6 +306,103 @@ impl OpenAiError {
             "code": self.code,
         }})
     }
+}
+
+impl From<AuthError> for OpenAiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Missing => OpenAiError::missing_key(),
+            AuthError::Invalid | AuthError::AdminDisabled => OpenAiError::invalid_key(),
+        }
+    }
+}
+
+impl From<BodyError> for OpenAiError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => OpenAiError::too_large(limit),
+            BodyError::UnsupportedMediaType(_) => OpenAiError {
+                status: 415,
+                message: format!("{e}."),
+                kind: "invalid_request_error",
+                param: None,
+                code: None,
+            },
+            BodyError::TooDeep { .. } | BodyError::Read(_) => OpenAiError::bad_json(&e.to_string()),
+        }
+    }
+}
+
+impl From<ParseError> for OpenAiError {
+    fn from(e: ParseError) -> Self {
+        OpenAiError::bad_json(&e.to_string())
+    }
+}
+
+impl From<Overloaded> for OpenAiError {
+    fn from(_: Overloaded) -> Self {
+        OpenAiError::unavailable()
+    }
+}
+
+impl From<ScoreError> for OpenAiError {
+    fn from(_: ScoreError) -> Self {
+        OpenAiError::internal()
+    }
+}
+
+impl ResponseError for OpenAiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        if self.status == 503 {
+            res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+        }
+        res.json(self.body())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handler
+
+/// Registers `POST /v1/moderations`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/v1/moderations").route(web::post().to(moderations)));
+}
+
+async fn moderations(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, OpenAiError> {
+    state.keys.check(Access::Api, &req)?;
+    let _permit = state.admit()?;
+    let limits = &state.settings.limits;
+    let bytes = json::read_body(&req, body, limits).await?;
+    let request: ModerationRequest = json::parse(&bytes)?;
+    let comments = request
+        .texts(limits.max_batch_items, limits.max_text_chars)?
+        .into_iter()
+        .map(|text| OwnedComment {
+            text,
+            ..Default::default()
+        })
+        .collect();
+    let engine = state.engine.current();
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), comments).await?;
+    let thresholds = engine.thresholds();
+    let results = scored
+        .into_iter()
+        .map(|s| s.map(|s| result(&s.verdict, thresholds)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(ModerationResponse {
+        id: new_id(),
+        model: request.model.unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+        results,
+    }))
 }
 
 #[cfg(test)]
