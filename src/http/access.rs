@@ -14,7 +14,9 @@ use super::AppState;
 use crate::metrics::{Metrics, RequestCompleted, UNMATCHED_ROUTE};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, Error};
 use std::time::{Duration, Instant};
@@ -50,38 +52,57 @@ pub async fn middleware(
     let start = Instant::now();
     let _in_flight = metrics.map(Metrics::request_started);
     let id = request_id(&req);
-    let http_req = req.request().clone();
+    // Computed before routing from the path alone: the request cannot be cloned before the
+    // router has matched it, and a timed-out request never comes back.
+    let route = req.match_pattern();
+    let method = method_label(req.method()).to_string();
     let span = tracing::info_span!("request", request_id = %id);
 
-    let mut res = match tokio::time::timeout(timeout, next.call(req).instrument(span.clone())).await {
-        Ok(Ok(res)) => res.map_into_boxed_body(),
-        // An error that escaped the handler's own conversion (from a middleware).
-        Ok(Err(e)) => ServiceResponse::from_err(e, http_req.clone()),
-        Err(_) => ServiceResponse::from_err(
-            ApiError::Timeout {
-                secs: timeout.as_secs(),
-            },
-            http_req.clone(),
-        ),
+    let outcome = match tokio::time::timeout(timeout, next.call(req).instrument(span.clone())).await {
+        Ok(Ok(res)) => Ok(res.map_into_boxed_body()),
+        // An error that escaped the handlers' own conversion (from a middleware).
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(ApiError::Timeout {
+            secs: timeout.as_secs(),
+        }
+        .into()),
     };
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(REQUEST_ID, v);
+    let header = HeaderValue::from_str(&id).ok();
+    let log = |status: StatusCode, error: Option<&dyn std::fmt::Display>| {
+        if let Some(metrics) = metrics {
+            let _entered = span.enter();
+            metrics.request_completed(&RequestCompleted {
+                request_id: &id,
+                method: &method,
+                route: route.as_deref().unwrap_or(UNMATCHED_ROUTE),
+                status: status.as_u16(),
+                elapsed: start.elapsed(),
+                error,
+            });
+        }
+    };
+    match outcome {
+        Ok(mut res) => {
+            if let Some(v) = header {
+                res.headers_mut().insert(REQUEST_ID, v);
+            }
+            log(
+                res.status(),
+                res.response().error().map(|e| e as &dyn std::fmt::Display),
+            );
+            Ok(res)
+        }
+        Err(e) => {
+            // Without the request there is no ServiceResponse to build: hand actix an error that
+            // carries its finished response (with the request id).
+            let mut response = e.error_response();
+            if let Some(v) = header {
+                response.headers_mut().insert(REQUEST_ID, v);
+            }
+            log(response.status(), Some(&e));
+            Err(InternalError::from_response(e.to_string(), response).into())
+        }
     }
-
-    if let Some(metrics) = metrics {
-        let route = http_req.match_pattern();
-        let error = res.response().error();
-        let _entered = span.enter();
-        metrics.request_completed(&RequestCompleted {
-            request_id: &id,
-            method: method_label(http_req.method()),
-            route: route.as_deref().unwrap_or(UNMATCHED_ROUTE),
-            status: res.status().as_u16(),
-            elapsed: start.elapsed(),
-            error: error.map(|e| e as &dyn std::fmt::Display),
-        });
-    }
-    Ok(res)
 }
 
 /// The method as a metric label: the standard ones, or `OTHER` (clients can invent methods).

@@ -143,8 +143,13 @@ pub fn nesting_depth(bytes: &[u8]) -> usize {
     max
 }
 
-/// Parses a whole body into `T`, naming the path of a bad field.
+/// Parses a whole body into `T`, naming the path of a bad field. The body must be a JSON
+/// object: serde would otherwise accept `["text"]` for a struct, by position.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
+    // Other non-objects fail in the parser with "invalid type"; only arrays would be accepted.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(not_an_object());
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(from_path_error)?;
     de.end().map_err(|e| ParseError::Syntax(e.to_string()))?;
@@ -153,7 +158,17 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
 
 /// Parses an already-parsed JSON value (one batch item) into `T`.
 pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ParseError> {
+    if !value.is_object() {
+        return Err(not_an_object());
+    }
     serde_path_to_error::deserialize(value).map_err(from_path_error)
+}
+
+fn not_an_object() -> ParseError {
+    ParseError::Field {
+        path: String::new(),
+        message: "expected a JSON object".into(),
+    }
 }
 
 fn from_path_error(e: serde_path_to_error::Error<serde_json::Error>) -> ParseError {

@@ -1,0 +1,12 @@
+//! HTTP tests: each starts the real service on 127.0.0.1:0 with a throw-away config directory and
+//! talks to it over HTTP, like a CMS would.
+
+mod auth;
+mod batch;
+mod errors;
+mod helpers;
+mod metrics;
+mod moderate;
+mod ops;
+mod reload;
+mod shutdown;

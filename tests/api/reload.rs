@@ -1,0 +1,193 @@
+//! Reloading wordlists and thresholds: admin endpoint, broken files, concurrency, file watch.
+
+use crate::helpers::{assert_error, metric_value, spawn_app, spawn_app_with, ALLOW, INSULTS, REVIEW};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn a_reload_that_adds_a_word_is_seen_by_the_next_request() {
+    let app = spawn_app().await;
+    let before = app.lexicon_version().await;
+    assert_eq!(app.moderate("you nitwit").await["decision"], "allow");
+
+    app.write("wordlists/en/insult.txt", &format!("{INSULTS}nitwit = 3.0\n"));
+    let res = app.post_reload().await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "reloaded");
+    assert_eq!(body["previous_version"], before.as_str());
+    let after = body["version"].as_str().unwrap().to_string();
+    assert_ne!(after, before);
+
+    let verdict = app.moderate("you nitwit").await;
+    assert_ne!(verdict["decision"], "allow", "{verdict}");
+    assert_eq!(verdict["lexicon_version"], after.as_str());
+    assert_eq!(app.lexicon().await["counts"]["en"]["insult"], 3);
+}
+
+#[tokio::test]
+async fn a_broken_wordlist_keeps_the_old_lexicon_and_the_error_names_file_and_line() {
+    let app = spawn_app().await;
+    let before = app.lexicon_version().await;
+    // Line 4 is broken.
+    app.write("wordlists/en/insult.txt", &format!("{INSULTS}bad = x\nnitwit = 3.0\n"));
+    let message = assert_error(app.post_reload().await, 422, "reload_failed").await;
+    assert!(message.contains("en/insult.txt:4"), "{message}");
+
+    assert_eq!(app.lexicon_version().await, before);
+    let verdict = app.moderate(REVIEW).await;
+    assert_eq!(verdict["decision"], "review");
+    assert_eq!(verdict["lexicon_version"], before.as_str());
+    assert_eq!(
+        app.moderate("you nitwit").await["decision"],
+        "allow",
+        "the broken list was not half-loaded"
+    );
+
+    let metrics = app.metrics().await;
+    assert_eq!(
+        metric_value(&metrics, "tamiz_lexicon_reloads_total", &[("result", "failure")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        metric_value(&metrics, "tamiz_lexicon_reloads_total", &[("result", "success")]),
+        Some(0.0)
+    );
+    assert_eq!(
+        metric_value(&metrics, "tamiz_lexicon_info", &[("version", &before)]),
+        Some(1.0)
+    );
+
+    // Fixing the file makes the next reload succeed.
+    app.write("wordlists/en/insult.txt", &format!("{INSULTS}nitwit = 3.0\n"));
+    assert_eq!(app.post_reload().await.status(), 200);
+    assert_ne!(app.lexicon_version().await, before);
+}
+
+#[tokio::test]
+async fn a_broken_config_keeps_the_old_engine() {
+    let app = spawn_app().await;
+    let before = app.lexicon_version().await;
+    let path = app.dir.path().join("config/default.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "[thresholds.insult]\nreview = 0.5",
+            "[thresholds.insult]\nreview = 0.95",
+        ),
+    )
+    .unwrap();
+    let message = assert_error(app.post_reload().await, 422, "reload_failed").await;
+    assert!(message.contains("thresholds.insult"), "{message}");
+    assert_eq!(app.lexicon_version().await, before);
+}
+
+#[tokio::test]
+async fn a_reload_picks_up_new_thresholds() {
+    let app = spawn_app().await;
+    assert_eq!(app.moderate(REVIEW).await["decision"], "review");
+    let path = app.dir.path().join("config/default.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lowered = text.replace(
+        "[thresholds.insult]\nreview = 0.5\nreject = 0.85",
+        "[thresholds.insult]\nreview = 0.3\nreject = 0.6",
+    );
+    assert_ne!(lowered, text, "the test edits the insult thresholds");
+    std::fs::write(&path, lowered).unwrap();
+    assert_eq!(app.post_reload().await.status(), 200);
+    assert_eq!(app.moderate(REVIEW).await["decision"], "reject");
+}
+
+#[tokio::test]
+async fn requests_during_repeated_reloads_all_succeed() {
+    let app = spawn_app_with(|s| s.server.workers = 4).await;
+    let v1 = app.lexicon_version().await;
+    let with_nitwit = format!("{INSULTS}nitwit = 3.0\n");
+
+    let mut clients = Vec::new();
+    for c in 0..8 {
+        let client = app.client.clone();
+        let url = app.url(if c % 2 == 0 {
+            "/v1/moderate"
+        } else {
+            "/v1/moderate/batch"
+        });
+        clients.push(tokio::spawn(async move {
+            let mut versions = Vec::new();
+            for _ in 0..30 {
+                let body = if c % 2 == 0 {
+                    json!({"text": REVIEW})
+                } else {
+                    json!({"items": [{"text": REVIEW}, {"text": ALLOW}]})
+                };
+                let res = client.post(&url).json(&body).send().await.expect("request");
+                assert_eq!(res.status(), 200);
+                let body: serde_json::Value = res.json().await.unwrap();
+                let verdict = if c % 2 == 0 { &body } else { &body["results"][0] };
+                assert_eq!(verdict["decision"], "review", "{body}");
+                versions.push(verdict["lexicon_version"].as_str().unwrap().to_string());
+            }
+            versions
+        }));
+    }
+    let mut reload_versions = vec![v1.clone()];
+    for i in 0..10 {
+        app.write(
+            "wordlists/en/insult.txt",
+            if i % 2 == 0 { &with_nitwit } else { INSULTS },
+        );
+        let res = app.post_reload().await;
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        reload_versions.push(body["version"].as_str().unwrap().to_string());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for c in clients {
+        for v in c.await.expect("client task") {
+            assert!(reload_versions.contains(&v), "{v} was never loaded");
+        }
+    }
+    let metrics = app.metrics().await;
+    assert_eq!(
+        metric_value(&metrics, "tamiz_lexicon_reloads_total", &[("result", "success")]),
+        Some(10.0)
+    );
+}
+
+#[tokio::test]
+async fn editing_a_watched_wordlist_reloads_it() {
+    let app = spawn_app_with(|s| {
+        s.lexicon.watch = true;
+        s.lexicon.watch_debounce_ms = 100;
+    })
+    .await;
+    let before = app.lexicon_version().await;
+    app.write("wordlists/en/insult.txt", &format!("{INSULTS}nitwit = 3.0\n"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if app.lexicon_version().await != before {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no reload within 10 s of the edit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_ne!(app.moderate("you nitwit").await["decision"], "allow");
+
+    // A broken edit is ignored (counted as a failure), the last good lexicon serves.
+    let good = app.lexicon_version().await;
+    app.write("wordlists/en/insult.txt", "bad = x\n");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = app.metrics().await;
+        if metric_value(&metrics, "tamiz_lexicon_reloads_total", &[("result", "failure")]) >= Some(1.0) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no failed reload within 10 s of the broken edit"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.lexicon_version().await, good);
+}
