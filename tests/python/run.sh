@@ -28,4 +28,5 @@ if [ -z "${TAMIZ_BIN:-}" ]; then
   export TAMIZ_BIN="$PWD/target/debug/tamiz"
 fi
 
+export PYTHONDONTWRITEBYTECODE=1
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/python "$@"
