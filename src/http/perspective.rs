@@ -33,7 +33,6 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 
 /// Path prefix Coral and the other clients append `/comments:analyze` to.
@@ -985,12 +984,6 @@ pub fn root_url(external_url: &str, scheme: &str, host: &str) -> String {
         base
     } else {
         format!("{base}/")
-    }
-}
-
-impl fmt::Display for Attribute {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
     }
 }
 
