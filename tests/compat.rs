@@ -637,3 +637,25 @@ async fn coral_phase_is_off_without_secrets() {
     assert_eq!(status, 503, "{got}");
     assert_eq!(got["error"]["code"], "NOT_CONFIGURED");
 }
+
+#[tokio::test]
+async fn wrong_methods_answer_405_in_each_surfaces_shape() {
+    let app = spawn_app().await;
+    let get = |path: &str| app.client.get(format!("{}{path}", app.base));
+    let (status, body) = app.send(get(&format!("/v1alpha1/comments:analyze?key={KEY}"))).await;
+    assert_eq!((status, &body["error"]["code"]), (405, &json!(405)), "{body}");
+    let (status, body) = app.send(get("/v1/moderations")).await;
+    assert_eq!(
+        (status, &body["error"]["type"]),
+        (405, &json!("invalid_request_error")),
+        "{body}"
+    );
+    let (status, body) = app.send(get("/coral/moderate")).await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (405, &json!("METHOD_NOT_ALLOWED")),
+        "{body}"
+    );
+    let (status, body) = app.send(app.client.post(format!("{}/$discovery/rest", app.base))).await;
+    assert_eq!(status, 405, "{body}");
+}

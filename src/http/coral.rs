@@ -310,6 +310,8 @@ pub enum CoralError {
     BodyTooLarge { max: usize },
     #[error("the service is overloaded; retry later")]
     Unavailable,
+    #[error("{0} is not allowed here; Coral posts (POST)")]
+    MethodNotAllowed(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -322,6 +324,7 @@ impl CoralError {
             CoralError::BadRequest(_) => 400,
             CoralError::TooLong { .. } | CoralError::BodyTooLarge { .. } => 413,
             CoralError::Unavailable => 503,
+            CoralError::MethodNotAllowed(_) => 405,
             CoralError::Internal(_) => 500,
         }
     }
@@ -334,6 +337,7 @@ impl CoralError {
             CoralError::TooLong { .. } => "COMMENT_TOO_LONG",
             CoralError::BodyTooLarge { .. } => "BODY_TOO_LARGE",
             CoralError::Unavailable => "UNAVAILABLE",
+            CoralError::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
             CoralError::Internal(_) => "INTERNAL",
         }
     }
@@ -377,8 +381,14 @@ impl ResponseError for CoralError {
 
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if matches!(self, CoralError::Unavailable) {
-            res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+        match self {
+            CoralError::Unavailable => {
+                res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+            }
+            CoralError::MethodNotAllowed(_) => {
+                res.insert_header((header::ALLOW, "POST"));
+            }
+            _ => {}
         }
         let body = match self {
             // Details of internal failures stay in the log.
@@ -394,7 +404,13 @@ impl ResponseError for CoralError {
 
 /// Registers `POST /coral/moderate`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource(PATH).route(web::post().to(moderate)));
+    cfg.service(
+        web::resource(PATH)
+            .route(web::post().to(moderate))
+            .default_service(web::to(|req: HttpRequest| async move {
+                Err::<HttpResponse, _>(CoralError::MethodNotAllowed(req.method().to_string()))
+            })),
+    );
 }
 
 /// The signature is the only credential: Coral cannot send an API key to a moderation phase.

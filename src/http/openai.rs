@@ -358,8 +358,14 @@ impl ResponseError for OpenAiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if self.status == 503 {
-            res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+        match self.status {
+            503 => {
+                res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+            }
+            405 => {
+                res.insert_header((header::ALLOW, "POST"));
+            }
+            _ => {}
         }
         res.json(self.body())
     }
@@ -370,7 +376,21 @@ impl ResponseError for OpenAiError {
 
 /// Registers `POST /v1/moderations`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/v1/moderations").route(web::post().to(moderations)));
+    cfg.service(
+        web::resource("/v1/moderations")
+            .route(web::post().to(moderations))
+            .default_service(web::to(wrong_method)),
+    );
+}
+
+async fn wrong_method(req: HttpRequest) -> Result<HttpResponse, OpenAiError> {
+    Err(OpenAiError {
+        status: 405,
+        message: format!("Invalid method for URL ({} {}): use POST.", req.method(), req.path()),
+        kind: "invalid_request_error",
+        param: None,
+        code: None,
+    })
 }
 
 async fn moderations(

@@ -261,6 +261,8 @@ pub enum PerspectiveError {
     Unavailable,
     #[error("Method not found.")]
     NotFound,
+    #[error("HTTP method {method} is not allowed here; use {allow}.")]
+    MethodNotAllowed { method: String, allow: &'static str },
     #[error("Unsupported content type {0:?}: send application/json.")]
     UnsupportedMediaType(String),
     #[error("Internal error encountered.")]
@@ -275,6 +277,7 @@ impl PerspectiveError {
             PerspectiveError::InvalidKey => 401,
             PerspectiveError::Unavailable => 503,
             PerspectiveError::NotFound => 404,
+            PerspectiveError::MethodNotAllowed { .. } => 405,
             PerspectiveError::UnsupportedMediaType(_) => 415,
             PerspectiveError::Internal(_) => 500,
             _ => 400,
@@ -287,6 +290,7 @@ impl PerspectiveError {
             401 => "UNAUTHENTICATED",
             403 => "PERMISSION_DENIED",
             404 => "NOT_FOUND",
+            405 => "UNIMPLEMENTED",
             429 => "RESOURCE_EXHAUSTED",
             503 => "UNAVAILABLE",
             500 => "INTERNAL",
@@ -392,8 +396,14 @@ impl ResponseError for PerspectiveError {
 
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if matches!(self, PerspectiveError::Unavailable) {
-            res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+        match self {
+            PerspectiveError::Unavailable => {
+                res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+            }
+            PerspectiveError::MethodNotAllowed { allow, .. } => {
+                res.insert_header((header::ALLOW, *allow));
+            }
+            _ => {}
         }
         res.json(self.body())
     }
@@ -404,10 +414,33 @@ impl ResponseError for PerspectiveError {
 
 /// Registers `comments:analyze`, `comments:suggestscore` and the discovery document.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource(format!("{API_PREFIX}/comments:analyze")).route(web::post().to(analyze_handler)))
-        .service(web::resource(format!("{API_PREFIX}/comments:suggestscore")).route(web::post().to(suggest_handler)))
-        .service(web::resource(DISCOVERY_PATH).route(web::get().to(discovery_handler)))
-        .service(web::resource(DISCOVERY_PATH_CLASSIC).route(web::get().to(discovery_handler)));
+    let post = |path: String, handler| {
+        web::resource(path)
+            .route(handler)
+            .default_service(web::to(|req: HttpRequest| wrong_method(req, "POST")))
+    };
+    let get = |path: &str| {
+        web::resource(path)
+            .route(web::get().to(discovery_handler))
+            .default_service(web::to(|req: HttpRequest| wrong_method(req, "GET")))
+    };
+    cfg.service(post(
+        format!("{API_PREFIX}/comments:analyze"),
+        web::post().to(analyze_handler),
+    ))
+    .service(post(
+        format!("{API_PREFIX}/comments:suggestscore"),
+        web::post().to(suggest_handler),
+    ))
+    .service(get(DISCOVERY_PATH))
+    .service(get(DISCOVERY_PATH_CLASSIC));
+}
+
+async fn wrong_method(req: HttpRequest, allow: &'static str) -> Result<HttpResponse, PerspectiveError> {
+    Err(PerspectiveError::MethodNotAllowed {
+        method: req.method().to_string(),
+        allow,
+    })
 }
 
 async fn analyze_handler(
