@@ -40,6 +40,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Validate a config directory and its wordlists; exits non-zero listing each problem.
     CheckConfig,
+    /// Check the wordlists: malformed lines, duplicates, entries the allowlist makes dead,
+    /// entries that fire inside common innocent words; exits non-zero on errors.
+    Lint(LintArgs),
     /// Measure the engine on a labeled file: per-category precision, recall, F1, ROC-AUC, PR-AUC,
     /// confusion, threshold sweep, worst errors with their evidence, throughput.
     Eval(EvalArgs),
@@ -62,6 +65,19 @@ pub struct ScoreArgs {
     /// Language of the comments (en, es); detected when omitted.
     #[arg(long)]
     pub language: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Wordlist directory to check; default: `[lexicon] dir` of the configuration.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit non-zero on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -492,6 +508,15 @@ pub fn check_config(config: &ConfigArg) -> anyhow::Result<()> {
     };
     match settings.build_engine() {
         Ok(engine) => {
+            // The same checks as `tamiz lint` (and the reload path): errors fail, warnings print.
+            let dir = settings.wordlist_dir();
+            let lint = crate::lint::lint_engine(&engine, &dir);
+            for f in &lint.findings {
+                eprintln!("{}/{f}", dir.display());
+            }
+            if lint.has_errors() {
+                anyhow::bail!("{} problem(s) in {}", lint.errors, dir.display());
+            }
             let info = engine.info();
             println!(
                 "ok: {} (lexicon {} with {} entries and {} allowlist terms from {})",
@@ -524,6 +549,32 @@ pub fn serve(config: &ConfigArg) -> anyhow::Result<()> {
             .run_until_stopped()
             .await
     })
+}
+
+/// `tamiz lint`: every finding as `file:line: severity: message`, or the report as JSON.
+pub fn lint(config: &ConfigArg, args: &LintArgs) -> anyhow::Result<()> {
+    // Without --dir the configuration names the directory and the leetspeak table; with --dir
+    // and no readable configuration, the defaults do.
+    let (dir, engine_cfg) = match (Settings::load(&config.config), &args.dir) {
+        (Ok(s), dir) => (dir.clone().unwrap_or_else(|| s.wordlist_dir()), s.engine),
+        (Err(_), Some(dir)) => (dir.clone(), crate::engine::EngineConfig::default()),
+        (Err(e), None) => anyhow::bail!("{e}"),
+    };
+    let report = crate::lint::lint_dir(&dir, &engine_cfg);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.render());
+    }
+    if report.has_errors() || (args.deny_warnings && report.warnings > 0) {
+        anyhow::bail!(
+            "{} error(s), {} warning(s) in {}",
+            report.errors,
+            report.warnings,
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// `tamiz healthcheck`: a dependency-free HTTP/1.0 GET, so the runtime image needs no curl.

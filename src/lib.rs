@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod quality;
 pub mod settings;
 pub mod http;
+pub mod lint;
 pub mod metrics;
 pub mod reload;
 pub mod telemetry;

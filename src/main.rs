@@ -10,6 +10,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Score(args)) => cli::score(&cli.config, args),
         Some(Command::Explain(args)) => cli::explain(&cli.config, args),
         Some(Command::CheckConfig) => cli::check_config(&cli.config),
+        Some(Command::Lint(args)) => cli::lint(&cli.config, args),
         Some(Command::Eval(args)) => cli::eval(&cli.config, args),
         Some(Command::Train(args)) => cli::train(&cli.config, args),
         Some(Command::Healthcheck { url }) => cli::healthcheck(url),
