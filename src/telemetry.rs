@@ -25,7 +25,9 @@ pub fn init(settings: &LogSettings) {
         });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour only for a person at a terminal, never into a log file or a shipper.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     // `try_init` fails only when a subscriber is already installed, which is fine.
     let _ = match settings.format {
         LogFormat::Text => builder.try_init(),

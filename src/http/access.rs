@@ -56,6 +56,8 @@ pub async fn middleware(
     // router has matched it, and a timed-out request never comes back.
     let route = req.match_pattern();
     let method = method_label(req.method()).to_string();
+    // Log lines inside the handler carry the id through the span; the access line has it as a
+    // field of its own.
     let span = tracing::info_span!("request", request_id = %id);
 
     let outcome = match tokio::time::timeout(timeout, next.call(req).instrument(span.clone())).await {
@@ -70,7 +72,6 @@ pub async fn middleware(
     let header = HeaderValue::from_str(&id).ok();
     let log = |status: StatusCode, error: Option<&dyn std::fmt::Display>| {
         if let Some(metrics) = metrics {
-            let _entered = span.enter();
             metrics.request_completed(&RequestCompleted {
                 request_id: &id,
                 method: &method,

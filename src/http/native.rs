@@ -165,13 +165,22 @@ struct Moderated<'a> {
     took_us: u64,
 }
 
-fn moderated(id: Option<&CommentId>, scored: &Scored) -> serde_json::Value {
-    serde_json::to_value(Moderated {
-        id,
-        verdict: &scored.verdict,
-        took_us: scored.took_us(),
-    })
-    .unwrap_or_else(|e| serde_json::json!({"error": {"code": "internal", "message": e.to_string()}}))
+impl<'a> Moderated<'a> {
+    fn new(id: Option<&'a CommentId>, scored: &'a Scored) -> Self {
+        Moderated {
+            id,
+            verdict: &scored.verdict,
+            took_us: scored.took_us(),
+        }
+    }
+}
+
+/// One slot of a batch response: a result or that item's error object.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Slot<'a> {
+    Scored(Moderated<'a>),
+    Error(serde_json::Value),
 }
 
 async fn moderate(
@@ -189,7 +198,7 @@ async fn moderate(
     let scored = results
         .pop()
         .ok_or_else(|| scoring::ScoreError::Pool("no result".into()))??;
-    Ok(HttpResponse::Ok().json(moderated(item.id.as_ref(), &scored)))
+    Ok(HttpResponse::Ok().json(Moderated::new(item.id.as_ref(), &scored)))
 }
 
 async fn moderate_batch(
@@ -237,21 +246,24 @@ async fn moderate_batch(
     }
 
     let engine = state.engine.current();
-    let mut scored = scoring::score(engine, state.metrics.clone(), comments)
-        .await?
-        .into_iter();
-    let results: Vec<serde_json::Value> = slots
-        .into_iter()
+    let scored = scoring::score(engine, state.metrics.clone(), comments).await?;
+    let mut scored_iter = scored.iter();
+    let results: Vec<Slot<'_>> = slots
+        .iter()
         .map(|slot| match slot {
-            Err(error) => error,
-            Ok(id) => match scored.next() {
-                Some(Ok(s)) => moderated(id.as_ref(), &s),
-                Some(Err(e)) => ApiError::from(e).to_json(),
-                None => ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json(),
+            Err(error) => Slot::Error(error.clone()),
+            Ok(id) => match scored_iter.next() {
+                Some(Ok(s)) => Slot::Scored(Moderated::new(id.as_ref(), s)),
+                Some(Err(e)) => Slot::Error(ApiError::from(e.clone()).to_json()),
+                None => Slot::Error(ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json()),
             },
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "results": results })))
+    #[derive(Serialize)]
+    struct BatchResponse<'a> {
+        results: Vec<Slot<'a>>,
+    }
+    Ok(HttpResponse::Ok().json(BatchResponse { results }))
 }
 
 /// `GET /v1/lexicon`.
