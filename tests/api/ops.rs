@@ -47,3 +47,16 @@ async fn lexicon_reports_version_load_time_and_counts() {
         .as_secs();
     assert!(unix <= now && now - unix < 600, "{unix} vs {now}");
 }
+
+#[tokio::test]
+async fn a_broken_wordlist_stops_start_up_with_file_and_line() {
+    let dir = crate::helpers::write_fixture();
+    crate::helpers::write(dir.path(), "wordlists/en/insult.txt", "idiot = 2.0\nmoron = lots\n");
+    let mut settings = tamiz::settings::Settings::load_with(&dir.path().join("config"), None, false).unwrap();
+    settings.server.port = 0;
+    settings.lexicon.watch = false;
+    let err = tamiz::http::Application::build(settings).await.unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("en/insult.txt:2"), "{message}");
+    assert!(message.contains("cannot build the engine"), "{message}");
+}
