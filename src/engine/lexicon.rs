@@ -48,8 +48,8 @@ pub enum Source {
 /// One wordlist entry.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// As written in the file, without mode marks.
-    pub term: String,
+    /// As written in the file, without mode marks (shared with every match that cites it).
+    pub term: Arc<str>,
     /// Normalized form the automaton searches for.
     pub pattern: String,
     pub category: Category,
@@ -245,7 +245,7 @@ impl Lexicon {
                 },
                 FileKind::List { language, category } => match parse_list_line(content, default_weight, leet) {
                     Ok(p) => self.entries.push(Entry {
-                        term: p.term,
+                        term: Arc::from(p.term),
                         pattern: p.pattern,
                         category: *category,
                         language: *language,
@@ -266,7 +266,7 @@ impl Lexicon {
                 },
                 FileKind::Learned { language } => match parse_learned_line(content, leet) {
                     Ok((term, pattern, category, weight)) => self.entries.push(Entry {
-                        term,
+                        term: Arc::from(term),
                         pattern,
                         category,
                         language: *language,

@@ -125,7 +125,9 @@ impl Matcher {
         }
         self.find_masked(text, entries, language, &mut hits);
         if !allowed.is_empty() {
-            hits.retain(|h| !allowed.iter().any(|&(s, e)| h.start < e && s < h.end));
+            // Only matches inside an allowlisted word go: `cock*` in "cocktail", not the phrase
+            // "shoe licker" just because "shoe" is allowlisted against `hoe`.
+            hits.retain(|h| !allowed.iter().any(|&(s, e)| s <= h.start && h.end <= e));
         }
         drop_nested(hits, entries)
     }
@@ -333,6 +335,7 @@ mod tests {
         m.find(&n, &lex.entries, lang)
             .iter()
             .map(|h| lex.entries[h.entry as usize].term.clone())
+            .map(|t| t.to_string())
             .collect()
     }
 
@@ -383,7 +386,7 @@ mod tests {
             .iter()
             .map(|h| {
                 let e = &lex.entries[h.entry as usize];
-                (e.term.clone(), e.source == Source::Learned)
+                (e.term.to_string(), e.source == Source::Learned)
             })
             .collect();
         got.sort();

@@ -105,13 +105,13 @@ pub struct Evidence {
     /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
     pub rule: Arc<str>,
     /// The wordlist entry or the words that made the rule fire.
-    pub term: String,
+    pub term: Arc<str>,
     /// The original text the evidence covers.
     pub matched: String,
     #[serde(flatten)]
     pub span: span::Span,
-    /// What it added to its category's logit, after dampening.
-    pub weight: f32,
+    /// What it added to its category's logit, after dampening (rounded to 3 decimals).
+    pub weight: f64,
     /// Negated, reported or quoted, so its weight was reduced.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dampened: bool,

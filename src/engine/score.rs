@@ -26,7 +26,6 @@ use super::normalize::normalize;
 use super::span::spans_for;
 use super::{Engine, Evidence, EvidenceSource, Scores, Verdict};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The verdict plus the normalized text, for humans debugging a decision.
@@ -57,9 +56,12 @@ pub(super) fn features(engine: &Engine, comment: &super::Comment<'_>) -> Feature
 
 /// Evidence before its span is converted to original-text units.
 struct Raw {
+    /// What counts as "the same evidence" for repetition decay: the entry for lexicon hits, a
+    /// hash of rule and term for heuristics.
+    key: u64,
     category: Category,
     rule: Arc<str>,
-    term: String,
+    term: Arc<str>,
     /// Byte range in the original.
     range: (usize, usize),
     weight: f32,
@@ -94,6 +96,8 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     let entries = &engine.lexicon.entries;
     let hits = engine.matcher.find(&n, entries, language);
 
+    let damped = negation::dampened_tokens(&tokens);
+    let is_damped = |t: Option<usize>| t.is_some_and(|t| damped[t]);
     let mut raw: Vec<Raw> = Vec::with_capacity(hits.len() + 4);
     let mut findings: Vec<Finding> = Vec::new();
     for h in &hits {
@@ -105,7 +109,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             e.category,
             Category::Insult | Category::Threat | Category::IdentityAttack
         ) || e.source == Source::Learned)
-            && first.is_some_and(|t| negation::is_dampened(&tokens, t));
+            && is_damped(first);
         // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
         // weight was fitted with those rules' output as a fixed offset.
         if e.category == Category::Insult && e.source == Source::Operator {
@@ -114,6 +118,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             }
         }
         raw.push(Raw {
+            key: h.entry as u64,
             category: e.category,
             rule: e.rule.clone(),
             term: e.term.clone(),
@@ -129,7 +134,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     }
     // Heuristic insult findings inherit dampening from where they start.
     for f in findings {
-        let dampened = token_at(&tokens, f.start).is_some_and(|t| negation::is_dampened(&tokens, t));
+        let dampened = is_damped(token_at(&tokens, f.start));
         raw.push(heuristic(
             p.rule(f.rule),
             f.rule,
@@ -212,7 +217,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             term: r.term,
             matched: text.get(r.range.0..r.range.1).unwrap_or("").to_string(),
             span,
-            weight: (weight * 1000.0).round() / 1000.0,
+            weight: (weight as f64 * 1000.0).round() / 1000.0,
             dampened: r.dampened,
             source: r.source,
             severe: r.severe,
@@ -231,10 +236,16 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
 }
 
 fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (usize, usize), dampened: bool) -> Raw {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    rule.hash(&mut h);
+    term.hash(&mut h);
     Raw {
+        // The top bit keeps heuristic keys apart from entry indices.
+        key: h.finish() | (1 << 63),
         category,
         rule: Arc::from(format!("heuristic:{rule}")),
-        term,
+        term: Arc::from(term),
         range,
         weight,
         dampened,
@@ -258,10 +269,10 @@ fn token_at(tokens: &[Token<'_>], at: usize) -> Option<usize> {
 /// scores and each evidence's effective weight.
 fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>, [f32; 7]) {
     let mut logit = p.bias;
-    let mut seen: HashMap<(&str, &str), i32> = HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<u64, i32> = rustc_hash::FxHashMap::default();
     let mut weights = Vec::with_capacity(raw.len());
     for r in raw.iter() {
-        let k = seen.entry((&*r.rule, r.term.as_str())).or_insert(0);
+        let k = seen.entry(r.key).or_insert(0);
         let mut w = r.weight * 0.5f32.powi(*k);
         *k += 1;
         if r.dampened {

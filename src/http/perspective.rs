@@ -742,7 +742,7 @@ fn evidence_spans(engine: &Engine, req: &ParsedAnalyze, verdict: &Verdict, a: &A
     let mut ranges: Vec<(usize, usize, usize, usize)> = verdict
         .matches
         .iter()
-        .filter(|e| e.weight >= MIN_SPAN_WEIGHT && counts_toward(e, a.category))
+        .filter(|e| e.weight >= f64::from(MIN_SPAN_WEIGHT) && counts_toward(e, a.category))
         .map(|e| (e.span.byte_start, e.span.byte_end, e.span.utf16_start, e.span.utf16_end))
         .filter(|r| r.0 < r.1)
         .collect();

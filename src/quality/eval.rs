@@ -78,8 +78,8 @@ pub fn score_rows(engine: &Engine, rows: &[LabeledRow], language: Option<Languag
                     .map(|m| Fired {
                         category: m.category,
                         rule: m.rule.to_string(),
-                        term: m.term,
-                        weight: m.weight,
+                        term: m.term.to_string(),
+                        weight: m.weight as f32,
                     })
                     .collect(),
             }

@@ -208,8 +208,8 @@ impl GramReader {
                     break;
                 }
                 let (s, e) = (tokens[i].start, tokens[j].end);
-                if allowed.iter().any(|&(a, b)| s < b && a < e) {
-                    break;
+                if allowed.iter().any(|&(a, b)| a <= s && e <= b) {
+                    continue;
                 }
                 let gram = &t[s..e];
                 if gram.chars().count() < 2 {

@@ -22,6 +22,12 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     })
 }
 
+/// [`is_dampened`] for every token at once, so scoring a comment with many matches looks each
+/// answer up instead of rescanning the window per match.
+pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
+    (0..tokens.len()).map(|i| is_dampened(tokens, i)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tokenize;
