@@ -29,6 +29,7 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod console;
 pub mod coral;
 pub mod errors;
 pub mod json;
@@ -111,4 +112,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     perspective::configure(cfg);
     openai::configure(cfg);
     coral::configure(cfg);
+    console::configure(cfg);
 }
