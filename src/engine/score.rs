@@ -132,6 +132,10 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             severe: e.severe,
         });
     }
+    // One aimed-insult finding per rule and cue: "is an entitled little bitch boy" is one act
+    // of name-calling, however many list entries it contains.
+    findings.sort_by_key(|f| (f.rule, f.start, std::cmp::Reverse(f.end)));
+    findings.dedup_by_key(|f| (f.rule, f.start));
     // Heuristic insult findings inherit dampening from where they start.
     for f in findings {
         let dampened = is_damped(token_at(&tokens, f.start));
