@@ -22,6 +22,11 @@ if [ -f tests/python/run.sh ]; then
   bash tests/python/run.sh
 fi
 
+if [ -f tests/schemathesis/run.sh ]; then
+  step "OpenAPI contract: schemathesis against the live binary"
+  bash tests/schemathesis/run.sh
+fi
+
 if [ -f deploy/check.sh ]; then
   step "deployment files (promtool, YAML, JSON)"
   bash deploy/check.sh

@@ -99,12 +99,14 @@ impl EvidenceSource {
 }
 
 /// One piece of evidence behind a score, with its span in the original text.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub category: Category,
     /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
+    #[schema(value_type = String)]
     pub rule: Arc<str>,
     /// The wordlist entry or the words that made the rule fire.
+    #[schema(value_type = String)]
     pub term: Arc<str>,
     /// The original text the evidence covers.
     pub matched: String,
@@ -114,6 +116,7 @@ pub struct Evidence {
     pub weight: f64,
     /// Negated, reported or quoted, so its weight was reduced.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schema(required = false)]
     pub dampened: bool,
     #[serde(skip)]
     pub source: EvidenceSource,
@@ -122,13 +125,14 @@ pub struct Evidence {
 }
 
 /// The engine's answer for one comment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Verdict {
     pub decision: Decision,
     pub scores: Scores,
     pub matches: Vec<Evidence>,
     pub reasons: Vec<String>,
     pub language: Language,
+    #[schema(value_type = String)]
     pub lexicon_version: Arc<str>,
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// A span of the original comment in every unit at once.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

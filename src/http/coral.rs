@@ -16,7 +16,7 @@
 //! Perspective integration, which calls `/v1alpha1/comments:analyze`, needs none of this; see
 //! `docs/integrations.md`.)
 
-use super::errors::RETRY_AFTER_SECS;
+use super::errors::{ApiErrorBody, RETRY_AFTER_SECS};
 use super::json::{self, BodyError, ParseError};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
@@ -179,21 +179,24 @@ fn tag_end(s: &str) -> usize {
 
 /// Coral's External Moderation Request; only `comment.body` is needed, the rest is kept for
 /// logs. Unknown fields are ignored: Coral adds fields over time.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CoralModerationRequest)]
 pub struct ModerationRequest {
     #[serde(default)]
     pub action: Option<String>,
     pub comment: CoralComment,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub author: Option<Value>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub story: Option<Value>,
     #[serde(default, rename = "tenantID")]
     pub tenant_id: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CoralComment {
     pub body: String,
@@ -202,30 +205,34 @@ pub struct CoralComment {
 }
 
 /// One `actions` entry: always a flag, so a moderator sees why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CoralAction)]
 pub struct Action {
     pub action_type: &'static str,
     pub reason: &'static str,
 }
 
 /// `moderationAction.rejectionReason`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CoralRejectionReason)]
 pub struct RejectionReason {
     pub code: &'static str,
     pub detailed_explanation: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CoralModerationAction)]
 pub struct ModerationAction {
     pub rejection_reason: RejectionReason,
 }
 
 /// Coral's External Moderation Response.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CoralModerationResponse)]
 pub struct ModerationResponse {
     pub status: &'static str,
     pub actions: Vec<Action>,
@@ -414,7 +421,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The signature is the only credential: Coral cannot send an API key to a moderation phase.
-async fn moderate(
+#[utoipa::path(
+    post,
+    path = "/coral/moderate",
+    tag = "coral",
+    request_body(content = ModerationRequest, content_type = "application/json"),
+    params(("X-Coral-Signature" = Option<String>, Header, description = "`sha256=<hex HMAC-SHA256 of the body>`, comma-separated during rotation")),
+    responses(
+        (status = 200, description = "Rejected or withheld for review", body = ModerationResponse),
+        (status = 204, description = "Allowed, or nothing to score: Coral carries on"),
+        (status = 400, description = "Malformed JSON or not a Coral request", body = ApiErrorBody),
+        (status = 401, description = "Missing or invalid signature", body = ApiErrorBody),
+        (status = 405, description = "Use POST", body = ApiErrorBody),
+        (status = 413, description = "Body or comment over the limits", body = ApiErrorBody),
+        (status = 500, description = "Internal error", body = ApiErrorBody),
+        (status = 503, description = "No signing secret configured, overloaded or timed out", body = ApiErrorBody),
+    )
+)]
+pub(crate) async fn moderate(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,

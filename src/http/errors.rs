@@ -51,13 +51,14 @@ pub enum ApiError {
 }
 
 /// The wire shape of every error.
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody<'a> {
+    error: ApiErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorDetail<'a> {
+    /// Stable, machine-readable: `invalid_json`, `payload_too_large`, `missing_key`, ...
     code: &'a str,
     message: String,
 }
@@ -135,8 +136,8 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        res.json(ErrorBody {
-            error: ErrorDetail {
+        res.json(ApiErrorBody {
+            error: ApiErrorDetail {
                 code: self.code(),
                 message: self.public_message(),
             },

@@ -4,6 +4,7 @@
 //!   [`AppState`], starts the reload triggers, and runs until SIGTERM/SIGINT.
 //! - [`native`]: `/v1/moderate`, `/v1/moderate/batch`, `/v1/lexicon` (tamiz's own API).
 //! - [`ops`]: `/healthz`, `/readyz`, `/metrics`. [`admin`]: `/admin/reload`.
+//! - [`openapi`]: `/openapi.json`, the OpenAPI document generated from the handlers' types.
 //! - [`access`]: the middleware around every request: request id, timeout, access log, metrics.
 //! - Shared building blocks: [`auth`] (keys), [`json`] (bounded body reading and parsing with
 //!   field paths), [`scoring`] (scoring off the async workers, panic-safe), [`errors`] (the
@@ -22,6 +23,9 @@
 //! 4. score: `scoring::score(state.engine.current(), state.metrics.clone(), comments).await`,
 //! 5. map errors into the surface's own error type, whose `ResponseError` writes that surface's
 //!    wire shape (see [`errors::ApiError`] for the native one).
+//! 6. document it: `#[utoipa::path(...)]` on the handler with every status it can answer,
+//!    `#[derive(utoipa::ToSchema)]` on its wire types, and the handler listed in
+//!    [`openapi::ApiDoc`]; `tests/schemathesis/run.sh` then holds the service to the document.
 //!
 //! Unknown paths get the native 404 from the app's default service, and the [`access`]
 //! middleware applies the request timeout, logs and counts every request, whatever the surface.
@@ -35,6 +39,7 @@ pub mod errors;
 pub mod json;
 pub mod native;
 pub mod openai;
+pub mod openapi;
 pub mod ops;
 pub mod perspective;
 pub mod scoring;
@@ -112,5 +117,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     perspective::configure(cfg);
     openai::configure(cfg);
     coral::configure(cfg);
+    openapi::configure(cfg);
     console::configure(cfg);
 }

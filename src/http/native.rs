@@ -12,7 +12,7 @@
 //! ```
 
 use super::auth::ApiKey;
-use super::errors::{method_not_allowed, ApiError};
+use super::errors::{method_not_allowed, ApiError, ApiErrorBody};
 use super::json::{self, ParseError};
 use super::scoring::{self, OwnedComment, Scored};
 use super::AppState;
@@ -46,10 +46,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 const MAX_ID_CHARS: usize = 256;
 
 /// The client's id for a comment, echoed as given (a string or a number).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum CommentId {
+    #[schema(value_type = String)]
     Text(String),
+    #[schema(value_type = f64)]
     Number(serde_json::Number),
 }
 
@@ -77,20 +79,24 @@ impl<'de> Deserialize<'de> for LanguageTag {
 }
 
 /// `POST /v1/moderate` as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModerateRequest {
+    /// The comment, at most `limits.max_text_chars` characters (413 beyond).
     pub text: String,
+    /// Echoed in the result; a string of at most 256 characters, or a number.
     #[serde(default, deserialize_with = "bounded_id")]
     pub id: Option<CommentId>,
+    /// `en` or `es`, with any region (`es-MX`); detected when absent.
     #[serde(default)]
     pub language: Option<LanguageTag>,
     #[serde(default)]
     pub context: Option<Context>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ModerateContext)]
 pub struct Context {
     /// The comment this one replies to.
     #[serde(default)]
@@ -101,9 +107,11 @@ pub struct Context {
 }
 
 /// `POST /v1/moderate/batch` as sent: items stay raw JSON so one bad item cannot fail the rest.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
+    /// Each item as for `/v1/moderate`; an invalid item gets an error in its slot.
+    #[schema(value_type = Vec<ModerateRequest>)]
     pub items: Vec<serde_json::Value>,
 }
 
@@ -156,12 +164,17 @@ impl ModerationItem {
 }
 
 /// One result: the verdict with the client's id and the engine's time.
-#[derive(Serialize)]
-struct Moderated<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ModerateResponse)]
+pub(crate) struct Moderated<'a> {
+    /// The request's `id`, when it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<CommentId>)]
     id: Option<&'a CommentId>,
     #[serde(flatten)]
+    #[schema(value_type = Verdict)]
     verdict: &'a Verdict,
+    /// Microseconds the engine took for this comment.
     took_us: u64,
 }
 
@@ -176,14 +189,40 @@ impl<'a> Moderated<'a> {
 }
 
 /// One slot of a batch response: a result or that item's error object.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
-enum Slot<'a> {
+#[schema(as = BatchSlot)]
+pub(crate) enum Slot<'a> {
     Scored(Moderated<'a>),
+    #[schema(value_type = super::openapi::BatchItemError)]
     Error(serde_json::Value),
 }
 
-async fn moderate(
+/// `POST /v1/moderate/batch`: one slot per item, in request order.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct BatchResponse<'a> {
+    results: Vec<Slot<'a>>,
+}
+
+/// Scores one comment.
+#[utoipa::path(
+    post,
+    path = "/v1/moderate",
+    tag = "native",
+    request_body(content = ModerateRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The verdict", body = Moderated),
+        (status = 400, description = "Malformed JSON, a bad field, nesting too deep", body = ApiErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ApiErrorBody),
+        (status = 405, description = "Use POST", body = ApiErrorBody),
+        (status = 413, description = "Body, text or id over the limits", body = ApiErrorBody),
+        (status = 415, description = "Not application/json", body = ApiErrorBody),
+        (status = 500, description = "The engine failed on this comment", body = ApiErrorBody),
+        (status = 503, description = "Overloaded, timed out or draining; see Retry-After", body = ApiErrorBody),
+    ),
+    security((), ("bearer" = []), ("key" = []))
+)]
+pub(crate) async fn moderate(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,
@@ -201,7 +240,25 @@ async fn moderate(
     Ok(HttpResponse::Ok().json(Moderated::new(item.id.as_ref(), &scored)))
 }
 
-async fn moderate_batch(
+/// Scores up to `limits.max_batch_items` comments; one bad item does not fail the others.
+#[utoipa::path(
+    post,
+    path = "/v1/moderate/batch",
+    tag = "native",
+    request_body(content = BatchRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result or error per item, in order", body = BatchResponse),
+        (status = 400, description = "Malformed JSON or not `{\"items\": [...]}`", body = ApiErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = ApiErrorBody),
+        (status = 405, description = "Use POST", body = ApiErrorBody),
+        (status = 413, description = "Body or item count over the limits", body = ApiErrorBody),
+        (status = 415, description = "Not application/json", body = ApiErrorBody),
+        (status = 500, description = "The scoring pool failed", body = ApiErrorBody),
+        (status = 503, description = "Overloaded, timed out or draining; see Retry-After", body = ApiErrorBody),
+    ),
+    security((), ("bearer" = []), ("key" = []))
+)]
+pub(crate) async fn moderate_batch(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,
@@ -259,26 +316,37 @@ async fn moderate_batch(
             },
         })
         .collect();
-    #[derive(Serialize)]
-    struct BatchResponse<'a> {
-        results: Vec<Slot<'a>>,
-    }
     Ok(HttpResponse::Ok().json(BatchResponse { results }))
 }
 
 /// `GET /v1/lexicon`.
-#[derive(Serialize)]
-struct LexiconResponse<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct LexiconResponse<'a> {
     version: &'a str,
     /// RFC 3339, UTC.
     loaded_at: String,
     loaded_at_unix: u64,
     entries: usize,
     allowlist: usize,
+    /// Entries per language and category.
+    #[schema(value_type = BTreeMap<String, BTreeMap<String, u64>>)]
     counts: &'a BTreeMap<Language, BTreeMap<crate::engine::Category, usize>>,
 }
 
-async fn lexicon(state: web::Data<AppState>, _key: ApiKey) -> HttpResponse {
+/// The lexicon serving now: version, load time and counts.
+#[utoipa::path(
+    get,
+    path = "/v1/lexicon",
+    tag = "native",
+    responses(
+        (status = 200, description = "The lexicon serving now", body = LexiconResponse),
+        (status = 401, description = "Missing or invalid API key", body = ApiErrorBody),
+        (status = 405, description = "Use GET", body = ApiErrorBody),
+        (status = 503, description = "Timed out", body = ApiErrorBody),
+    ),
+    security((), ("bearer" = []), ("key" = []))
+)]
+pub(crate) async fn lexicon(state: web::Data<AppState>, _key: ApiKey) -> HttpResponse {
     let engine = state.engine.current();
     let info = engine.info();
     let unix = unix_seconds(info.loaded_at);

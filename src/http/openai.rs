@@ -14,6 +14,7 @@
 use super::auth::{Access, AuthError};
 use super::errors::RETRY_AFTER_SECS;
 use super::json::{self, BodyError, ParseError};
+use super::openapi::{OpenAiErrorBody, OpenAiUnavailable};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
 use crate::engine::{Category, Decision, Threshold, Verdict};
@@ -59,7 +60,8 @@ pub const MAPPING: [(&str, Source); 13] = [
 // ---------------------------------------------------------------------------------------------
 // Request
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = OpenAiModerationRequest)]
 pub struct ModerationRequest {
     pub input: Input,
     #[serde(default)]
@@ -67,22 +69,25 @@ pub struct ModerationRequest {
 }
 
 /// `input`: a string, or an array of strings or of multimodal parts.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
+#[schema(as = OpenAiInput)]
 pub enum Input {
     One(String),
     Many(Vec<Item>),
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
+#[schema(as = OpenAiInputItem)]
 pub enum Item {
     Text(String),
     Part(Part),
 }
 
 /// A multimodal part: `{"type": "text", "text": ...}` or `{"type": "image_url", ...}`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = OpenAiInputPart)]
 pub struct Part {
     #[serde(rename = "type")]
     pub kind: String,
@@ -165,7 +170,8 @@ impl ModerationRequest {
 // ---------------------------------------------------------------------------------------------
 // Response
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OpenAiModerationResponse)]
 pub struct ModerationResponse {
     pub id: String,
     pub model: String,
@@ -173,11 +179,15 @@ pub struct ModerationResponse {
 }
 
 /// One result; the three maps have OpenAI's thirteen keys, in OpenAI's order.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OpenAiModerationResult)]
 pub struct ModerationResult {
     pub flagged: bool,
+    #[schema(value_type = BTreeMap<String, bool>)]
     pub categories: Map<String, Value>,
+    #[schema(value_type = BTreeMap<String, f64>)]
     pub category_scores: Map<String, Value>,
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     pub category_applied_input_types: Map<String, Value>,
 }
 
@@ -393,7 +403,25 @@ async fn wrong_method(req: HttpRequest) -> Result<HttpResponse, OpenAiError> {
     })
 }
 
-async fn moderations(
+/// OpenAI's moderation endpoint on our engine.
+#[utoipa::path(
+    post,
+    path = "/v1/moderations",
+    tag = "openai",
+    request_body(content = ModerationRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "One result per input", body = ModerationResponse),
+        (status = 400, description = "Malformed JSON or an invalid input (`param` names it)", body = OpenAiErrorBody),
+        (status = 401, description = "Missing or invalid API key", body = OpenAiErrorBody),
+        (status = 405, description = "Use POST", body = OpenAiErrorBody),
+        (status = 413, description = "Body over the limit", body = OpenAiErrorBody),
+        (status = 415, description = "Not application/json", body = OpenAiErrorBody),
+        (status = 500, description = "Internal error", body = OpenAiErrorBody),
+        (status = 503, description = "Overloaded (OpenAI's shape) or timed out (tamiz's shape); see Retry-After", body = OpenAiUnavailable),
+    ),
+    security((), ("bearer" = []), ("key" = []))
+)]
+pub(crate) async fn moderations(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,

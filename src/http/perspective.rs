@@ -22,8 +22,9 @@
 
 use super::auth::{Access, AuthError};
 use super::coral::strip_html;
-use super::errors::RETRY_AFTER_SECS;
+use super::errors::{ApiErrorBody, RETRY_AFTER_SECS};
 use super::json::{self, BodyError, ParseError};
+use super::openapi::{PerspectiveErrorBody, PerspectiveUnavailable};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
 use crate::engine::{Category, Comment, Engine, Evidence, Language, Verdict};
@@ -52,10 +53,12 @@ const MIN_SPAN_WEIGHT: f32 = 0.5;
 // Request and response types
 
 /// `TextEntry`: a body of text and its type.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TextEntry {
+    /// Required by Perspective; empty or blank text is a 400 `COMMENT_EMPTY`.
     #[serde(default)]
+    #[schema(value_type = String, required = true, pattern = "\\S")]
     pub text: Option<String>,
     /// `TEXT_TYPE_UNSPECIFIED`, `PLAIN_TEXT` or `HTML` (tags are stripped before scoring).
     #[serde(default, rename = "type")]
@@ -79,7 +82,7 @@ impl TextEntry {
 }
 
 /// `ArticleAndParentComment`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ArticleAndParentComment {
     #[serde(default)]
@@ -89,8 +92,9 @@ pub struct ArticleAndParentComment {
 }
 
 /// `Context`: either `entries` or `articleAndParentComment`, never both.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = PerspectiveContext)]
 pub struct Context {
     #[serde(default)]
     pub entries: Option<Vec<TextEntry>>,
@@ -99,25 +103,33 @@ pub struct Context {
 }
 
 /// `AttributeParameters`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeParameters {
+    /// Only probabilities are served; other score types are a 400.
     #[serde(default, alias = "score_type")]
+    #[schema(pattern = "^(PROBABILITY|SCORE_TYPE_UNSPECIFIED)$")]
     pub score_type: Option<String>,
+    /// Attributes scoring under it are left out of the answer.
     #[serde(default, alias = "score_threshold")]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub score_threshold: Option<f64>,
 }
 
 /// `AnalyzeCommentRequest`. Unknown fields are ignored rather than refused: a client written
 /// for a newer Perspective still gets its scores.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AnalyzeCommentRequest)]
 pub struct AnalyzeRequest {
     #[serde(default)]
+    #[schema(value_type = TextEntry, required = true)]
     pub comment: Option<TextEntry>,
     #[serde(default)]
     pub context: Option<Context>,
+    /// Attribute name (`TOXICITY`, `INSULT`, ... or `*_EXPERIMENTAL`) to its parameters.
     #[serde(default, alias = "requested_attributes")]
+    #[schema(value_type = super::openapi::RequestedAttributes, required = true)]
     pub requested_attributes: Option<BTreeMap<String, Option<AttributeParameters>>>,
     #[serde(default)]
     pub languages: Option<Vec<String>>,
@@ -134,7 +146,7 @@ pub struct AnalyzeRequest {
 }
 
 /// `Score`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Score {
     pub value: f64,
     #[serde(rename = "type")]
@@ -152,7 +164,7 @@ impl Score {
 }
 
 /// `SpanScore`: `begin`/`end` in UTF-16 code units of the comment, `end` exclusive.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SpanScore {
     pub begin: usize,
     pub end: usize,
@@ -160,7 +172,7 @@ pub struct SpanScore {
 }
 
 /// `AttributeScores`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttributeScores {
     pub span_scores: Vec<SpanScore>,
@@ -168,8 +180,9 @@ pub struct AttributeScores {
 }
 
 /// `AnalyzeCommentResponse`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AnalyzeCommentResponse)]
 pub struct AnalyzeResponse {
     pub attribute_scores: BTreeMap<String, AttributeScores>,
     pub languages: Vec<String>,
@@ -180,14 +193,19 @@ pub struct AnalyzeResponse {
 
 /// `SuggestCommentScoreRequest`. Attribute names are kept as sent: the feedback log stores
 /// what the moderator said, and Coral's own key is not always one of ours.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = SuggestCommentScoreRequest)]
 pub struct SuggestRequest {
     #[serde(default)]
+    #[schema(value_type = TextEntry, required = true)]
     pub comment: Option<TextEntry>,
     #[serde(default)]
+    #[schema(value_type = Option<Context>)]
     pub context: Option<Value>,
+    /// Per attribute, a `summaryScore.value` or `spanScores`.
     #[serde(default, alias = "attribute_scores")]
+    #[schema(value_type = Option<BTreeMap<String, AttributeScores>>)]
     pub attribute_scores: Option<serde_json::Map<String, Value>>,
     #[serde(default)]
     pub languages: Option<Vec<String>>,
@@ -200,8 +218,9 @@ pub struct SuggestRequest {
 }
 
 /// `SuggestCommentScoreResponse`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = SuggestCommentScoreResponse)]
 pub struct SuggestResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_token: Option<String>,
@@ -443,7 +462,26 @@ async fn wrong_method(req: HttpRequest, allow: &'static str) -> Result<HttpRespo
     })
 }
 
-async fn analyze_handler(
+/// Perspective's `comments:analyze`: scores for the requested attributes.
+#[utoipa::path(
+    post,
+    path = "/v1alpha1/comments:analyze",
+    tag = "perspective",
+    request_body(content = AnalyzeRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Scores for the requested attributes", body = AnalyzeResponse),
+        (status = 400, description = "Malformed JSON or an invalid request (`details[].errorType` says which)", body = PerspectiveErrorBody),
+        (status = 401, description = "Invalid API key", body = PerspectiveErrorBody),
+        (status = 403, description = "Missing API key", body = PerspectiveErrorBody),
+        (status = 405, description = "Use POST", body = PerspectiveErrorBody),
+        (status = 413, description = "Body over the limit", body = PerspectiveErrorBody),
+        (status = 415, description = "Not application/json", body = PerspectiveErrorBody),
+        (status = 500, description = "Internal error", body = PerspectiveErrorBody),
+        (status = 503, description = "Overloaded (Perspective's shape) or timed out (tamiz's shape); see Retry-After", body = PerspectiveUnavailable),
+    ),
+    security((), ("bearer" = []), ("key" = []))
+)]
+pub(crate) async fn analyze_handler(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,
@@ -474,7 +512,26 @@ async fn analyze_handler(
     Ok(HttpResponse::Ok().json(response))
 }
 
-async fn suggest_handler(
+/// Perspective's `comments:suggestscore`: appends moderator feedback to the feedback log.
+#[utoipa::path(
+    post,
+    path = "/v1alpha1/comments:suggestscore",
+    tag = "perspective",
+    request_body(content = SuggestRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The feedback was stored", body = SuggestResponse),
+        (status = 400, description = "Malformed JSON or an invalid request (`details[].errorType` says which)", body = PerspectiveErrorBody),
+        (status = 401, description = "Invalid API key", body = PerspectiveErrorBody),
+        (status = 403, description = "Missing API key", body = PerspectiveErrorBody),
+        (status = 405, description = "Use POST", body = PerspectiveErrorBody),
+        (status = 413, description = "Body over the limit", body = PerspectiveErrorBody),
+        (status = 415, description = "Not application/json", body = PerspectiveErrorBody),
+        (status = 500, description = "Internal error", body = PerspectiveErrorBody),
+        (status = 503, description = "Overloaded (Perspective's shape) or timed out (tamiz's shape); see Retry-After", body = PerspectiveUnavailable),
+    ),
+    security((), ("bearer" = []), ("key" = []))
+)]
+pub(crate) async fn suggest_handler(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,
@@ -516,7 +573,22 @@ struct DiscoveryQuery {
 
 /// The discovery document needs no key, as Google's are public; a client that adds its
 /// `?key=` anyway is not refused.
-async fn discovery_handler(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PerspectiveError> {
+#[utoipa::path(
+    get,
+    path = "/$discovery/rest",
+    tag = "perspective",
+    params(("version" = Option<String>, Query, description = "Only `v1alpha1` exists")),
+    responses(
+        (status = 200, description = "Google API discovery document for commentanalyzer v1alpha1", body = Object),
+        (status = 404, description = "Another version was asked for", body = PerspectiveErrorBody),
+        (status = 405, description = "Use GET", body = PerspectiveErrorBody),
+        (status = 503, description = "Timed out", body = ApiErrorBody),
+    )
+)]
+pub(crate) async fn discovery_handler(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PerspectiveError> {
     let version = web::Query::<DiscoveryQuery>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.into_inner().version);

@@ -7,6 +7,7 @@ mod errors;
 mod helpers;
 mod metrics;
 mod moderate;
+mod openapi;
 mod ops;
 mod reload;
 mod shutdown;
