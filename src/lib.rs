@@ -8,10 +8,10 @@
 pub mod cli;
 pub mod engine;
 pub mod feedback;
-pub mod quality;
-pub mod settings;
 pub mod http;
 pub mod lint;
 pub mod metrics;
+pub mod quality;
 pub mod reload;
+pub mod settings;
 pub mod telemetry;

@@ -42,7 +42,9 @@ fn errors_fail_with_file_and_line() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let d = dir.path().display();
     assert!(
-        stdout.contains(&format!("{d}/en/insult.txt:2: error: weight \"lots\" is not a number [parse]")),
+        stdout.contains(&format!(
+            "{d}/en/insult.txt:2: error: weight \"lots\" is not a number [parse]"
+        )),
         "{stdout}"
     );
     assert!(

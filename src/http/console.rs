@@ -404,6 +404,9 @@ async fn evaluate(req: HttpRequest, body: web::Payload, state: web::Data<AppStat
     Ok(HttpResponse::Ok().json(value))
 }
 
+/// A line of the sweep chart: its name, colour and value.
+type Series = (&'static str, &'static str, fn(&crate::quality::metrics::SweepPoint) -> f64);
+
 /// Precision, recall and F1 against the threshold, with the category's review threshold marked:
 /// a hand-written SVG (no fonts, no scripts), sized by its viewBox so the page can scale it.
 fn sweep_svg(c: &eval::CategoryReport) -> String {
@@ -411,7 +414,7 @@ fn sweep_svg(c: &eval::CategoryReport) -> String {
     const H: f64 = 360.0;
     const L: f64 = 48.0; // left margin (y labels)
     const R: f64 = 16.0;
-    const T: f64 = 34.0;
+    const T: f64 = 48.0; // title and legend above the plot
     const B: f64 = 40.0;
     let x = |t: f64| L + t.clamp(0.0, 1.0) * (W - L - R);
     let y = |v: f64| H - B - v.clamp(0.0, 1.0) * (H - T - B);
@@ -476,7 +479,7 @@ fn sweep_svg(c: &eval::CategoryReport) -> String {
         x(rt) + 4.0,
         y(1.0) + 14.0
     );
-    let series: [(&str, &str, fn(&crate::quality::metrics::SweepPoint) -> f64); 3] = [
+    let series: [Series; 3] = [
         ("precision", "#1f77b4", |p| p.precision),
         ("recall", "#ff7f0e", |p| p.recall),
         ("F1", "#2ca02c", |p| p.f1),
@@ -492,10 +495,10 @@ fn sweep_svg(c: &eval::CategoryReport) -> String {
             r#"<polyline class="series-{name}" fill="none" stroke="{color}" stroke-width="2.5" points="{}"/>"#,
             points.join(" ")
         );
-        let lx = W - R - 250.0 + i as f64 * 85.0;
+        let lx = L + i as f64 * 95.0;
         let _ = write!(
             s,
-            r#"<line x1="{lx:.1}" y1="16" x2="{:.1}" y2="16" stroke="{color}" stroke-width="3"/><text x="{:.1}" y="20">{name}</text>"#,
+            r#"<line x1="{lx:.1}" y1="34" x2="{:.1}" y2="34" stroke="{color}" stroke-width="3"/><text x="{:.1}" y="38">{name}</text>"#,
             lx + 18.0,
             lx + 22.0
         );

@@ -24,6 +24,7 @@ import urllib.request
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -118,7 +119,14 @@ def browser():
 
 
 def wait(driver, seconds=15):
-    return WebDriverWait(driver, seconds)
+    # The page re-renders tables wholesale; an element read mid-render is simply read again.
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def first_lexicon_pattern(driver):
+    return driver.execute_script(
+        "const r = document.querySelector('#lex-results tbody tr'); return r ? r.dataset.pattern : null;"
+    )
 
 
 def open_console_with_key(browser, server):
@@ -233,11 +241,9 @@ def test_lexicon_search_finds_idiot(browser, server):
     # Leetspeak in the search box is read as the engine reads comments.
     q.clear()
     q.send_keys("1d10t")
+    browser.execute_script("document.querySelector('#lex-results tbody').textContent = '';")
     browser.find_element(By.ID, "lex-search").click()
-    wait(browser).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#lex-results tbody tr")
-        and d.find_elements(By.CSS_SELECTOR, "#lex-results tbody tr")[0].get_attribute("data-pattern") == "idiot"
-    )
+    wait(browser).until(lambda d: first_lexicon_pattern(d) == "idiot")
     assert severe_console_errors(browser) == []
 
 
@@ -280,7 +286,9 @@ def test_eval_of_a_small_file_draws_the_sweep(browser, server):
     browser.find_element(By.ID, "lex-search").click()
     wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#lex-results tbody tr"))
     height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1400, min(int(height) + 40, 6000))
+    browser.set_window_size(1400, min(int(height) + 200, 6000))
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
+    # And the scoring panel alone, at full resolution.
+    assert browser.find_element(By.ID, "score-section").screenshot(str(SCREENSHOT.with_name("console-score.png")))
     assert severe_console_errors(browser) == []
