@@ -65,6 +65,10 @@ pub enum ReloadError {
     /// The wordlists or engine settings are broken (each problem with file and line).
     #[error("{0}")]
     Engine(#[from] BuildError),
+    /// The wordlists parse but `tamiz lint` finds errors (an entry that can never fire), each
+    /// with its file and line.
+    #[error("lint: {0}")]
+    Lint(String),
     /// The build thread panicked or was cancelled.
     #[error("reload task failed: {0}")]
     Task(String),
@@ -140,7 +144,18 @@ fn build_from_disk(base: &Settings) -> Result<Engine, ReloadError> {
     let mut settings = base.clone();
     settings.engine = fresh.engine;
     settings.thresholds = fresh.thresholds;
-    Ok(settings.build_engine()?)
+    let engine = settings.build_engine()?;
+    // The same checks as `tamiz lint` and `check-config`: errors keep the old engine serving.
+    let dir = settings.wordlist_dir();
+    let lint = crate::lint::lint_engine(&engine, &dir);
+    if lint.has_errors() {
+        let errors: Vec<String> = lint
+            .of(crate::lint::Severity::Error)
+            .map(|f| format!("{}/{f}", dir.display()))
+            .collect();
+        return Err(ReloadError::Lint(errors.join("; ")));
+    }
+    Ok(engine)
 }
 
 /// The sections bound at start-up that differ between `running` and `fresh`.

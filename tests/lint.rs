@@ -84,3 +84,60 @@ fn json_report_lists_findings_and_victims() {
         .collect();
     assert!(victims.contains(&"cumbersome"), "{victims:?}");
 }
+
+/// `check-config` fails on lint errors and prints warnings; a reload refuses lint errors and keeps
+/// the old engine serving.
+#[test]
+fn check_config_and_reload_use_the_same_checks() {
+    use std::sync::Arc;
+    use tamiz::metrics::{Metrics, ReloadTrigger};
+    use tamiz::reload::{LiveEngine, ReloadError, Reloader};
+    use tamiz::settings::Settings;
+
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("config")).unwrap();
+    std::fs::copy(
+        repo().join("config/default.toml"),
+        root.path().join("config/default.toml"),
+    )
+    .unwrap();
+    let write = |text: &str| {
+        std::fs::create_dir_all(root.path().join("wordlists/en")).unwrap();
+        std::fs::write(root.path().join("wordlists/en/insult.txt"), text).unwrap();
+        std::fs::write(root.path().join("wordlists/allow.txt"), "wanker\n").unwrap();
+    };
+    let check_config = || {
+        Command::new(env!("CARGO_BIN_EXE_tamiz"))
+            .args(["check-config", "--config"])
+            .arg(root.path().join("config"))
+            .env_remove("TAMIZ_ENV")
+            .output()
+            .unwrap()
+    };
+
+    write("idiot = 2\nidiot = 1\n");
+    let out = check_config();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("en/insult.txt:2: warning: "));
+
+    let settings = Settings::load_with(&root.path().join("config"), None, false).unwrap();
+    let engine = settings.build_engine().unwrap();
+    let version = engine.version().clone();
+    let live = Arc::new(LiveEngine::new(engine));
+    let reloader = Reloader::new(settings, live.clone(), Arc::new(Metrics::new().unwrap()));
+
+    write("idiot = 2\nwanker = 2\n");
+    let out = check_config();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("en/insult.txt:2: error: \"wanker\" can never fire"));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    match runtime.block_on(reloader.reload(ReloadTrigger::Admin)) {
+        Err(ReloadError::Lint(message)) => assert!(message.contains("en/insult.txt:2: error: "), "{message}"),
+        other => panic!("expected a lint error, got {other:?}"),
+    }
+    assert_eq!(live.current().version(), &version);
+}
