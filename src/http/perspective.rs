@@ -58,7 +58,7 @@ const MIN_SPAN_WEIGHT: f32 = 0.5;
 pub struct TextEntry {
     /// Required by Perspective; empty or blank text is a 400 `COMMENT_EMPTY`.
     #[serde(default)]
-    #[schema(value_type = String, required = true, pattern = "\\S")]
+    #[schema(value_type = String, required = true, min_length = 1)]
     pub text: Option<String>,
     /// `TEXT_TYPE_UNSPECIFIED`, `PLAIN_TEXT` or `HTML` (tags are stripped before scoring).
     #[serde(default, rename = "type")]

@@ -17,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 venv="${ST_VENV:-target/.venv-schemathesis}"
+case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
 requirements="tests/schemathesis/requirements.txt"
 if [ ! -x "$venv/bin/python" ]; then
   mkdir -p "$(dirname "$venv")"
@@ -69,8 +70,12 @@ done
 base="http://127.0.0.1:$port"
 
 status=0
-PYTHONPATH="$PWD/tests/schemathesis" SCHEMATHESIS_HOOKS=hooks TAMIZ_ST_CORAL_SECRET="$secret" \
-  timeout "${ST_TIMEOUT:-600}" "$venv/bin/schemathesis" run "$base/openapi.json" \
+hooks_dir="$PWD/tests/schemathesis"
+schemathesis="$venv/bin/schemathesis"
+# From $tmp: schemathesis keeps a crash cache in ./.schemathesis.
+cd "$tmp"
+PYTHONPATH="$hooks_dir" SCHEMATHESIS_HOOKS=hooks TAMIZ_ST_CORAL_SECRET="$secret" \
+  timeout "${ST_TIMEOUT:-600}" "$schemathesis" run "$base/openapi.json" \
   --url "$base" \
   --header "Authorization: Bearer $key" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
