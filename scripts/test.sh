@@ -27,6 +27,11 @@ if [ -f tests/schemathesis/run.sh ]; then
   bash tests/schemathesis/run.sh
 fi
 
+if [ -f tests/console/run.sh ]; then
+  step "operator console in headless Chromium"
+  bash tests/console/run.sh
+fi
+
 if [ -f deploy/check.sh ]; then
   step "deployment files (promtool, YAML, JSON)"
   bash deploy/check.sh
