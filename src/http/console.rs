@@ -405,7 +405,11 @@ async fn evaluate(req: HttpRequest, body: web::Payload, state: web::Data<AppStat
 }
 
 /// A line of the sweep chart: its name, colour and value.
-type Series = (&'static str, &'static str, fn(&crate::quality::metrics::SweepPoint) -> f64);
+type Series = (
+    &'static str,
+    &'static str,
+    fn(&crate::quality::metrics::SweepPoint) -> f64,
+);
 
 /// Precision, recall and F1 against the threshold, with the category's review threshold marked:
 /// a hand-written SVG (no fonts, no scripts), sized by its viewBox so the page can scale it.
