@@ -32,6 +32,11 @@ if [ -f tests/console/run.sh ]; then
   bash tests/console/run.sh
 fi
 
+if [ -f tests/soak/soak.py ]; then
+  step "soak: mixed valid and hostile traffic under reloads (60 s)"
+  python3 tests/soak/soak.py --seconds "${SOAK_SECS:-60}"
+fi
+
 if [ -f deploy/check.sh ]; then
   step "deployment files (promtool, YAML, JSON)"
   bash deploy/check.sh
