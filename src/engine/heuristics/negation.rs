@@ -22,10 +22,29 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     })
 }
 
-/// [`is_dampened`] for every token at once, so scoring a comment with many matches looks each
-/// answer up instead of rescanning the window per match.
+/// [`is_dampened`] for every token at once, in one pass: each token is classified once, and the
+/// last cue of each kind in the sentence is carried forward.
 pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
-    (0..tokens.len()).map(|i| is_dampened(tokens, i)).collect()
+    let mut out = Vec::with_capacity(tokens.len());
+    // Index of the latest cue of each kind in the current sentence.
+    let (mut long_cue, mut short_cue): (Option<usize>, Option<usize>) = (None, None);
+    let mut sentence = u32::MAX;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.sentence != sentence {
+            sentence = t.sentence;
+            long_cue = None;
+            short_cue = None;
+        }
+        let within = |cue: Option<usize>, window: usize| cue.is_some_and(|c| i - c <= window);
+        out.push(t.quoted || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW));
+        let w = t.text;
+        if is_reporting(w) || (is_negation(w) && !matches!(w, "no" | "ni")) {
+            long_cue = Some(i);
+        } else if is_negation(w) {
+            short_cue = Some(i);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -50,6 +69,22 @@ mod tests {
     fn reported() {
         assert!(dampened("calling people idiots is not how we debate", "idiots"));
         assert!(dampened("he said \"moron\" twice", "moron"));
+    }
+
+    #[test]
+    fn the_table_agrees_with_the_window() {
+        for text in [
+            "i dont think you are an idiot. you idiot",
+            "si no estas de acuerdo chinga tu madre, no eres un idiota",
+            "calling people idiots is not how we debate, \"moron\" he said",
+            "no no no you are not a clown but never mind the rest of it all",
+        ] {
+            let n = crate::engine::normalize::normalize(text, &Default::default());
+            let t = tokenize(n.text());
+            let table = dampened_tokens(&t);
+            let each: Vec<bool> = (0..t.len()).map(|i| is_dampened(&t, i)).collect();
+            assert_eq!(table, each, "{text}");
+        }
     }
 
     #[test]
