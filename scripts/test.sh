@@ -37,6 +37,12 @@ if [ -f tests/soak/soak.py ]; then
   python3 tests/soak/soak.py --seconds "${SOAK_SECS:-60}"
 fi
 
+# Opt-in (a fresh fuzz build takes 5-7 minutes on 2 cores): FUZZ_SECS=20 bash scripts/test.sh
+if [ -n "${FUZZ_SECS:-}" ] && [ -f fuzz/run.sh ]; then
+  step "cargo fuzz: every target for ${FUZZ_SECS} s"
+  bash fuzz/run.sh
+fi
+
 if [ -f deploy/check.sh ]; then
   step "deployment files (promtool, YAML, JSON)"
   bash deploy/check.sh
