@@ -1,8 +1,10 @@
-//! Scoring off the async workers, shared by every API surface.
+//! Scoring, shared by every API surface.
 //!
 //! A surface parses its request into [`OwnedComment`]s, loads the engine once
-//! (`state.engine.current()`), and calls [`score`]. The comments are scored on actix's blocking
-//! pool (`web::block`), one after another, each inside `catch_unwind`: the engine promises not to
+//! (`state.engine.current()`), and calls [`score`]. Small requests (up to [`INLINE_BYTES`] of
+//! text) are scored on the async worker; the rest on actix's blocking pool (`web::block`), so a
+//! long comment or a batch never stalls the worker. Either way the comments are scored one
+//! after another, each inside `catch_unwind`: the engine promises not to
 //! panic, but if it ever does, that one comment gets a [`ScoreError::Panicked`] (a 500, or an
 //! error in its batch slot) and the worker lives on. Each verdict is recorded in the metrics.
 
@@ -51,12 +53,27 @@ pub enum ScoreError {
     Pool(String),
 }
 
-/// Scores `comments` in order on the blocking pool. The outer error means nothing was scored.
+/// Requests whose texts add up to at most this many bytes are scored on the async worker itself:
+/// that costs the worker under ~0.2 ms (the engine does about 10 MB/s on one core), less than
+/// handing the work to the blocking pool and back, and it keeps the pool's thread count (and
+/// with it the allocator's per-thread memory) down under load. Longer requests and batches go
+/// to the blocking pool so they never stall the connections sharing the worker.
+pub const INLINE_BYTES: usize = 2048;
+
+/// Scores `comments` in order: inline when small (see [`INLINE_BYTES`]), else on the blocking
+/// pool. The outer error means nothing was scored.
 pub async fn score(
     engine: Arc<Engine>,
     metrics: Arc<Metrics>,
     comments: Vec<OwnedComment>,
 ) -> Result<Vec<Result<Scored, ScoreError>>, ScoreError> {
+    let bytes: usize = comments
+        .iter()
+        .map(|c| c.text.len() + c.parent.as_ref().map_or(0, String::len))
+        .sum();
+    if bytes <= INLINE_BYTES {
+        return Ok(comments.iter().map(|c| score_guarded(&engine, &metrics, c)).collect());
+    }
     actix_web::web::block(move || {
         comments
             .iter()
