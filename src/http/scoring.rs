@@ -2,8 +2,8 @@
 //!
 //! A surface parses its request into [`OwnedComment`]s, loads the engine once
 //! (`state.engine.current()`), and calls [`score`]. Small requests (up to [`INLINE_BYTES`] of
-//! text) are scored on the async worker; the rest on actix's blocking pool (`web::block`), so a
-//! long comment or a batch never stalls the worker. Either way the comments are scored one
+//! text) are scored on the async worker; the rest on a small pool of scoring threads (one per
+//! core), so a long comment or a batch never stalls the worker. Either way the comments are scored one
 //! after another, each inside `catch_unwind`: the engine promises not to
 //! panic, but if it ever does, that one comment gets a [`ScoreError::Panicked`] (a 500, or an
 //! error in its batch slot) and the worker lives on. Each verdict is recorded in the metrics.
@@ -11,10 +11,10 @@
 use crate::engine::{Comment, Engine, Language, Verdict};
 use crate::metrics::Metrics;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-/// A comment parsed at the edge, owned so it can move to a blocking thread.
+/// A comment parsed at the edge, owned so it can move to a scoring thread.
 #[derive(Clone, Debug, Default)]
 pub struct OwnedComment {
     pub text: String,
@@ -49,19 +49,18 @@ impl Scored {
 pub enum ScoreError {
     #[error("the engine panicked while scoring: {0}")]
     Panicked(String),
-    #[error("the blocking pool is unavailable: {0}")]
+    #[error("the scoring threads are unavailable: {0}")]
     Pool(String),
 }
 
 /// Requests whose texts add up to at most this many bytes are scored on the async worker itself:
 /// that costs the worker under ~0.2 ms (the engine does about 10 MB/s on one core), less than
-/// handing the work to the blocking pool and back, and it keeps the pool's thread count (and
-/// with it the allocator's per-thread memory) down under load. Longer requests and batches go
-/// to the blocking pool so they never stall the connections sharing the worker.
+/// handing the work to another thread and back. Longer requests and batches go to the scoring
+/// threads so they never stall the connections sharing the worker.
 pub const INLINE_BYTES: usize = 2048;
 
-/// Scores `comments` in order: inline when small (see [`INLINE_BYTES`]), else on the blocking
-/// pool. The outer error means nothing was scored.
+/// Scores `comments` in order: inline when small (see [`INLINE_BYTES`]), else on the scoring
+/// threads. The outer error means nothing was scored.
 pub async fn score(
     engine: Arc<Engine>,
     metrics: Arc<Metrics>,
@@ -74,14 +73,35 @@ pub async fn score(
     if bytes <= INLINE_BYTES {
         return Ok(comments.iter().map(|c| score_guarded(&engine, &metrics, c)).collect());
     }
-    actix_web::web::block(move || {
-        comments
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    pool()?.spawn(move || {
+        let scored = comments
             .iter()
             .map(|c| score_guarded(&engine, &metrics, c))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        // The request may have timed out meanwhile; then nobody is waiting.
+        let _ = tx.send(scored);
+    });
+    rx.await
+        .map_err(|_| ScoreError::Pool("the scoring thread dropped the request".into()))
+}
+
+/// The threads that score long requests and batches: one per core. Scoring is CPU-bound, so
+/// more threads would not score faster; a bounded pool keeps the thread count, and with it
+/// the allocator's per-thread arenas (RSS), flat however many batches arrive at once (tokio's
+/// blocking pool behind `web::block` grows to hundreds of threads). Waiting work is bounded by
+/// the admission permits (`server.max_in_flight`).
+fn pool() -> Result<&'static rayon::ThreadPool, ScoreError> {
+    static POOL: OnceLock<Result<rayon::ThreadPool, String>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .thread_name(|i| format!("tamiz-score-{i}"))
+            .build()
+            .map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| ScoreError::Pool(e.to_string()))
+    .as_ref()
+    .map_err(|e| ScoreError::Pool(format!("cannot start the scoring threads: {e}")))
 }
 
 fn score_guarded(engine: &Engine, metrics: &Metrics, comment: &OwnedComment) -> Result<Scored, ScoreError> {
