@@ -37,7 +37,7 @@ if [ -f tests/soak/soak.py ]; then
   # The release build, as deployed: a debug build's reloads can outlast the soak's 2 s request
   # timeout on a busy 2-core machine, which says nothing about the service.
   cargo build --release --bin tamiz
-  TAMIZ_BIN=target/release/tamiz python3 tests/soak/soak.py --seconds "${SOAK_SECS:-60}"
+  TAMIZ_BIN="$PWD/target/release/tamiz" python3 tests/soak/soak.py --seconds "${SOAK_SECS:-60}"
 fi
 
 # Opt-in (a fresh fuzz build takes 5-7 minutes on 2 cores): FUZZ_SECS=20 bash scripts/test.sh
