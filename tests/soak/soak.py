@@ -320,7 +320,7 @@ def main():
     duration = args.minutes * 60 if args.minutes else args.seconds
     duration = max(10.0, min(duration, 24 * 3600))
 
-    binary = os.environ.get("TAMIZ_BIN") or os.path.join(REPO, "target/debug/tamiz")
+    binary = os.path.abspath(os.environ.get("TAMIZ_BIN") or os.path.join(REPO, "target/debug/tamiz"))
     if not os.environ.get("TAMIZ_BIN"):
         subprocess.run(["cargo", "build", "--quiet", "--bin", "tamiz"], cwd=REPO, check=True)
 
