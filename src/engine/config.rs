@@ -19,6 +19,23 @@ pub const RULES: [&str; 9] = [
     "context/reply-to-parent",
 ];
 
+/// The stable id of a heuristic rule as it appears in `matches` (`heuristic:insult/second-person`).
+/// Static strings, so evidence carries no allocation and no shared reference count per match.
+pub fn heuristic_rule_id(rule: &str) -> &'static str {
+    match rule {
+        "insult/second-person" => "heuristic:insult/second-person",
+        "insult/name-calling" => "heuristic:insult/name-calling",
+        "insult/exclamative" => "heuristic:insult/exclamative",
+        "threat/intent-violence-target" => "heuristic:threat/intent-violence-target",
+        "threat/wish-harm" => "heuristic:threat/wish-harm",
+        "threat/passive-deserve" => "heuristic:threat/passive-deserve",
+        "signal/shouting" => "heuristic:signal/shouting",
+        "signal/repeated-punctuation" => "heuristic:signal/repeated-punctuation",
+        "context/reply-to-parent" => "heuristic:context/reply-to-parent",
+        _ => "heuristic:unknown",
+    }
+}
+
 /// A category's decision thresholds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -60,9 +60,63 @@ pub struct Entry {
     pub strict: bool,
     pub source: Source,
     /// `lexicon:en/insult` and the like.
-    pub rule: Arc<str>,
+    pub rule: &'static str,
     pub file: Arc<str>,
     pub line: u32,
+}
+
+/// The rule id of a list entry: `lexicon:en/insult`, `learned:es/toxicity`. Static strings, so a
+/// match cites its rule without an allocation or a shared reference count.
+pub fn rule_id(source: Source, language: Language, category: Category) -> &'static str {
+    const OPERATOR: [[&str; 7]; 2] = [
+        [
+            "lexicon:en/toxicity",
+            "lexicon:en/severe_toxicity",
+            "lexicon:en/insult",
+            "lexicon:en/threat",
+            "lexicon:en/profanity",
+            "lexicon:en/identity_attack",
+            "lexicon:en/sexually_explicit",
+        ],
+        [
+            "lexicon:es/toxicity",
+            "lexicon:es/severe_toxicity",
+            "lexicon:es/insult",
+            "lexicon:es/threat",
+            "lexicon:es/profanity",
+            "lexicon:es/identity_attack",
+            "lexicon:es/sexually_explicit",
+        ],
+    ];
+    const LEARNED: [[&str; 7]; 2] = [
+        [
+            "learned:en/toxicity",
+            "learned:en/severe_toxicity",
+            "learned:en/insult",
+            "learned:en/threat",
+            "learned:en/profanity",
+            "learned:en/identity_attack",
+            "learned:en/sexually_explicit",
+        ],
+        [
+            "learned:es/toxicity",
+            "learned:es/severe_toxicity",
+            "learned:es/insult",
+            "learned:es/threat",
+            "learned:es/profanity",
+            "learned:es/identity_attack",
+            "learned:es/sexually_explicit",
+        ],
+    ];
+    let table = match source {
+        Source::Operator => &OPERATOR,
+        Source::Learned => &LEARNED,
+    };
+    let l = match language {
+        Language::En => 0,
+        Language::Es => 1,
+    };
+    table[l][category.index()]
 }
 
 impl Entry {
@@ -254,7 +308,7 @@ impl Lexicon {
                         severe: p.severe,
                         strict: p.strict,
                         source: Source::Operator,
-                        rule: Arc::from(format!("lexicon:{language}/{category}")),
+                        rule: rule_id(Source::Operator, *language, *category),
                         file: file.clone(),
                         line,
                     }),
@@ -275,7 +329,7 @@ impl Lexicon {
                         severe: false,
                         strict: false,
                         source: Source::Learned,
-                        rule: Arc::from(format!("learned:{language}/{category}")),
+                        rule: rule_id(Source::Learned, *language, category),
                         file: file.clone(),
                         line,
                     }),
@@ -471,6 +525,16 @@ fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String
 mod tests {
     use super::*;
 
+    #[test]
+    fn rule_ids_name_source_language_and_category() {
+        for l in Language::ALL {
+            for c in Category::ALL {
+                assert_eq!(rule_id(Source::Operator, l, c), format!("lexicon:{l}/{c}"));
+                assert_eq!(rule_id(Source::Learned, l, c), format!("learned:{l}/{c}"));
+            }
+        }
+    }
+
     fn parse(kind: FileKind, text: &str) -> (Lexicon, Vec<LoadError>) {
         let mut lex = Lexicon::default();
         let mut errors = Vec::new();
@@ -513,7 +577,7 @@ mod tests {
                 ("piece of shit", 1.5, MatchMode::Word, false, false),
             ]
         );
-        assert_eq!(&*lex.entries[0].rule, "lexicon:en/insult");
+        assert_eq!(lex.entries[0].rule, "lexicon:en/insult");
         assert_eq!(lex.entries[3].line, 6);
     }
 

@@ -104,7 +104,7 @@ pub struct Evidence {
     pub category: Category,
     /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
     #[schema(value_type = String)]
-    pub rule: Arc<str>,
+    pub rule: &'static str,
     /// The wordlist entry or the words that made the rule fire.
     #[schema(value_type = String)]
     pub term: Arc<str>,

@@ -113,12 +113,19 @@ fn is_mask_symbol(c: char) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct Normalized {
     text: String,
-    /// Per byte of `text`: start byte in the original of the character that produced it.
-    starts: Vec<u32>,
-    /// Per byte of `text`: end byte (exclusive) in the original.
-    ends: Vec<u32>,
-    /// Per byte of `text`: whether that character stood for a stretched run of letters.
-    elongated: Vec<bool>,
+    /// Per byte of `text`: where in the original the character that produced it came from.
+    origin: Vec<Origin>,
+}
+
+/// The original bytes behind one byte of folded text.
+#[derive(Clone, Copy, Debug, Default)]
+struct Origin {
+    /// Start byte in the original of the character that produced it.
+    start: u32,
+    /// End byte (exclusive) in the original.
+    end: u32,
+    /// The character stood for a stretched run of letters.
+    elongated: bool,
 }
 
 impl Normalized {
@@ -133,12 +140,12 @@ impl Normalized {
         if start >= end || end > self.text.len() {
             return 0..0;
         }
-        self.starts[start] as usize..self.ends[end - 1] as usize
+        self.origin[start].start as usize..self.origin[end - 1].end as usize
     }
 
     /// Whether the folded character at byte `i` stands for a run of three or more letters.
     pub fn is_elongated(&self, i: usize) -> bool {
-        self.elongated.get(i).copied().unwrap_or(false)
+        self.origin.get(i).is_some_and(|o| o.elongated)
     }
 }
 
@@ -345,18 +352,25 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
     const GONE: char = '\0';
     let n = units.len();
     let word = |units: &[Unit], i: usize| is_word_char(units[i].ch);
-    let single_letter = |units: &[Unit], i: usize| {
-        word(units, i) && (i == 0 || !word(units, i - 1)) && (i + 1 >= n || !word(units, i + 1))
-    };
     let mut i = 0;
     while i < n {
-        if !single_letter(&units, i) {
+        if !word(&units, i) {
             i += 1;
             continue;
         }
-        // Extend a chain: letter (separator letter)*
+        // Skip whole words in one step: only a word of one letter can start a chain.
+        let mut e = i + 1;
+        while e < n && word(&units, e) {
+            e += 1;
+        }
+        if e - i > 1 {
+            i = e;
+            continue;
+        }
+        // Extend a chain: letter (separator letter)*, each letter a word of its own.
+        let single_letter_at = |k: usize| word(&units, k) && (k + 1 >= n || !word(&units, k + 1));
         let mut j = i;
-        while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter(&units, j + 2) {
+        while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter_at(j + 2) {
             j += 2;
         }
         if (j - i) / 2 + 1 >= 3 {
@@ -372,12 +386,12 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
             units[k].ch = GONE;
         }
     }
-    units.retain(|u| u.ch != GONE);
-    for u in &mut units {
+    units.retain_mut(|u| {
         if matches!(u.ch, '-' | '_') {
             u.ch = ' ';
         }
-    }
+        u.ch != GONE
+    });
     units
 }
 
@@ -388,16 +402,20 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
 fn squeeze(units: Vec<Unit>) -> Normalized {
     let mut n = Normalized {
         text: String::with_capacity(units.len()),
-        starts: Vec::with_capacity(units.len()),
-        ends: Vec::with_capacity(units.len()),
-        elongated: Vec::with_capacity(units.len()),
+        origin: Vec::with_capacity(units.len()),
     };
     let emit = |u: Unit, n: &mut Normalized| {
-        n.text.push(u.ch);
-        for _ in 0..u.ch.len_utf8() {
-            n.starts.push(u.start);
-            n.ends.push(u.end);
-            n.elongated.push(u.elongated);
+        let o = Origin {
+            start: u.start,
+            end: u.end,
+            elongated: u.elongated,
+        };
+        if u.ch.is_ascii() {
+            n.text.push(u.ch);
+            n.origin.push(o);
+        } else {
+            n.text.push(u.ch);
+            n.origin.extend(std::iter::repeat_n(o, u.ch.len_utf8()));
         }
     };
     let mut i = 0;

@@ -60,7 +60,7 @@ struct Raw {
     /// hash of rule and term for heuristics.
     key: u64,
     category: Category,
-    rule: Arc<str>,
+    rule: &'static str,
     term: Arc<str>,
     /// Byte range in the original.
     range: (usize, usize),
@@ -120,7 +120,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
         raw.push(Raw {
             key: h.entry as u64,
             category: e.category,
-            rule: e.rule.clone(),
+            rule: e.rule,
             term: e.term.clone(),
             range: to_original(&n, h.start, h.end),
             weight: e.weight,
@@ -179,7 +179,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
         // A second-person insult in a reply lands on the parent's author.
         if let Some(r) = raw
             .iter()
-            .find(|r| &*r.rule == "heuristic:insult/second-person" && !r.dampened)
+            .find(|r| r.rule == "heuristic:insult/second-person" && !r.dampened)
         {
             let range = r.range;
             raw.push(heuristic(
@@ -211,23 +211,29 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
     let reasons = reasons(p, &scores, &raw, &weights);
     let ranges: Vec<(usize, usize)> = raw.iter().map(|r| r.range).collect();
     let spans = spans_for(text, &ranges);
-    let mut matches: Vec<Evidence> = raw
+    // Matches go out in text order; among equal spans, in the order the evidence was found.
+    // Sorting indices rather than the evidence keeps the sort cheap.
+    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
+    order.sort_by_key(|&i| raw[i as usize].range);
+    let mut slots: Vec<Option<Evidence>> = raw
         .into_iter()
         .zip(spans)
         .zip(weights)
-        .map(|((r, span), weight)| Evidence {
-            category: r.category,
-            rule: r.rule,
-            term: r.term,
-            matched: text.get(r.range.0..r.range.1).unwrap_or("").to_string(),
-            span,
-            weight: (weight as f64 * 1000.0).round() / 1000.0,
-            dampened: r.dampened,
-            source: r.source,
-            severe: r.severe,
+        .map(|((r, span), weight)| {
+            Some(Evidence {
+                category: r.category,
+                rule: r.rule,
+                term: r.term,
+                matched: text.get(r.range.0..r.range.1).unwrap_or("").to_string(),
+                span,
+                weight: (weight as f64 * 1000.0).round() / 1000.0,
+                dampened: r.dampened,
+                source: r.source,
+                severe: r.severe,
+            })
         })
         .collect();
-    matches.sort_by_key(|m| (m.span.byte_start, m.span.byte_end));
+    let matches: Vec<Evidence> = order.iter().filter_map(|&i| slots[i as usize].take()).collect();
     let verdict = Verdict {
         decision,
         scores,
@@ -248,7 +254,7 @@ fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (
         // The top bit keeps heuristic keys apart from entry indices.
         key: h.finish() | (1 << 63),
         category,
-        rule: Arc::from(format!("heuristic:{rule}")),
+        rule: super::config::heuristic_rule_id(rule),
         term: Arc::from(term),
         range,
         weight,
@@ -273,7 +279,8 @@ fn token_at(tokens: &[Token<'_>], at: usize) -> Option<usize> {
 /// scores and each evidence's effective weight.
 fn combine(p: &super::config::Params, raw: &mut [Raw]) -> (Scores, Vec<f32>, [f32; 7]) {
     let mut logit = p.bias;
-    let mut seen: rustc_hash::FxHashMap<u64, i32> = rustc_hash::FxHashMap::default();
+    let mut seen: rustc_hash::FxHashMap<u64, i32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(raw.len(), Default::default());
     let mut weights = Vec::with_capacity(raw.len());
     for r in raw.iter() {
         let k = seen.entry(r.key).or_insert(0);
@@ -340,18 +347,30 @@ fn reasons(p: &super::config::Params, scores: &Scores, raw: &[Raw], weights: &[f
         } else {
             continue;
         };
-        let mut top: Vec<(f32, String)> = raw
+        // The three heaviest pieces of evidence, picked before any of them is formatted.
+        let mut top: Vec<(f32, usize)> = raw
             .iter()
             .zip(weights)
-            .filter(|(r, _)| {
+            .enumerate()
+            .filter(|(_, (r, _))| {
                 r.category == c
                     || c == Category::Toxicity
                     || (c == Category::SevereToxicity && (r.severe || r.category == Category::Threat))
             })
-            .map(|(r, w)| (*w, format!("{} \"{}\"", r.rule, r.term)))
+            .map(|(i, (_, w))| (*w, i))
             .collect();
-        top.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let names: Vec<String> = top.into_iter().take(3).map(|(_, n)| n).collect();
+        // Heaviest first, earlier evidence first among equals.
+        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let k = top.len().min(3);
+        if k > 0 && top.len() > k {
+            top.select_nth_unstable_by(k - 1, order);
+        }
+        top.truncate(k);
+        top.sort_by(order);
+        let names: Vec<String> = top
+            .into_iter()
+            .map(|(_, i)| format!("{} \"{}\"", raw[i].rule, raw[i].term))
+            .collect();
         out.push(format!(
             "{c} {s:.2} >= {level} threshold {bound:.2}{}",
             if names.is_empty() {

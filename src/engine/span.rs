@@ -17,6 +17,53 @@ pub struct Span {
 /// Converts many byte ranges of `text` to [`Span`]s in one pass over the text, so a comment
 /// with thousands of matches still costs O(n + m log m), not O(n · m).
 pub fn spans_for(text: &str, ranges: &[(usize, usize)]) -> Vec<Span> {
+    // Most comments are ASCII, where the three units agree: no table needed.
+    if text.is_ascii() {
+        return ranges
+            .iter()
+            .map(|&(s, e)| {
+                let (cs, ce) = (s.min(text.len()), e.min(text.len()));
+                Span {
+                    start: cs,
+                    end: ce,
+                    utf16_start: cs,
+                    utf16_end: ce,
+                    byte_start: s,
+                    byte_end: e,
+                }
+            })
+            .collect();
+    }
+    // Comments of ordinary length: a table of both counts at every byte, in one tight pass, and
+    // no sorting. Longer ones use the sorted sweep below, whose memory follows the matches.
+    if text.len() <= 64 * 1024 {
+        let mut table: Vec<(u32, u32)> = Vec::with_capacity(text.len() + 1);
+        let (mut chars, mut utf16) = (0u32, 0u32);
+        for &b in text.as_bytes() {
+            table.push((chars, utf16));
+            // A lead byte starts a character; one of four bytes is outside the BMP.
+            if b & 0xC0 != 0x80 {
+                chars += 1;
+                utf16 += if b >= 0xF0 { 2 } else { 1 };
+            }
+        }
+        table.push((chars, utf16));
+        let at = |b: usize| table.get(b).copied().unwrap_or((chars, utf16));
+        return ranges
+            .iter()
+            .map(|&(s, e)| {
+                let ((cs, us), (ce, ue)) = (at(s), at(e));
+                Span {
+                    start: cs as usize,
+                    end: ce as usize,
+                    utf16_start: us as usize,
+                    utf16_end: ue as usize,
+                    byte_start: s,
+                    byte_end: e,
+                }
+            })
+            .collect();
+    }
     let mut offsets: Vec<usize> = ranges.iter().flat_map(|&(s, e)| [s, e]).collect();
     offsets.sort_unstable();
     offsets.dedup();
@@ -64,6 +111,26 @@ pub fn spans_for(text: &str, ranges: &[(usize, usize)]) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_and_non_ascii_paths_agree_on_ascii_offsets() {
+        let ascii = "you are an idiot";
+        let mixed = "you are an idiot ñ";
+        let ranges = [(0, 3), (11, 16), (4, 4)];
+        let a = spans_for(ascii, &ranges);
+        let m = spans_for(mixed, &ranges);
+        assert_eq!(a, m);
+        assert_eq!((a[1].start, a[1].utf16_end, a[1].byte_end), (11, 16, 16));
+    }
+
+    #[test]
+    fn short_and_long_paths_agree() {
+        let unit = "😀 ñandú idiot — ";
+        let short = unit.repeat(4);
+        let long = unit.repeat(64 * 1024 / unit.len() + 1);
+        let ranges: Vec<(usize, usize)> = short.match_indices("idiot").map(|(b, _)| (b, b + 5)).collect();
+        assert_eq!(spans_for(&short, &ranges), spans_for(&long, &ranges));
+    }
 
     #[test]
     fn counts_each_unit() {

@@ -264,7 +264,7 @@ async fn lexicon(
                             Source::Operator => "operator",
                             Source::Learned => "learned",
                         },
-                        rule: &e.rule,
+                        rule: e.rule,
                         file: &e.file,
                         line: e.line,
                     },
