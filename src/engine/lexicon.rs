@@ -265,13 +265,13 @@ impl Lexicon {
                     Err(m) => errors.push(err(m)),
                 },
                 FileKind::Learned { language } => match parse_learned_line(content, leet) {
-                    Ok((term, pattern, category, weight)) => self.entries.push(Entry {
+                    Ok((term, pattern, mode, category, weight)) => self.entries.push(Entry {
                         term: Arc::from(term),
                         pattern,
                         category,
                         language: *language,
                         weight,
-                        mode: MatchMode::Word,
+                        mode,
                         severe: false,
                         strict: false,
                         source: Source::Learned,
@@ -447,14 +447,16 @@ fn parse_bias_line(content: &str) -> Result<(Category, f32), String> {
     Ok((category, value))
 }
 
-fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String, Category, f32), String> {
+/// A learned line: `term<TAB>category<TAB>weight`; the term is a whole-word n-gram or a word
+/// prefix (`idiot*`, matched as an operator's prefix entry is).
+fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String, MatchMode, Category, f32), String> {
     let cols: Vec<&str> = content.split('\t').collect();
     if cols.len() < 3 {
         return Err("expected three tab-separated columns: term, category, weight".into());
     }
     let (term, pattern, mode) = parse_term(cols[0], leet)?;
-    if mode != MatchMode::Word {
-        return Err("learned terms are whole words".into());
+    if mode == MatchMode::Substring {
+        return Err("learned terms are whole words or word prefixes".into());
     }
     let category: Category = cols[1].trim().parse()?;
     let weight: f32 = cols[2]
@@ -464,7 +466,7 @@ fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String
     if !weight.is_finite() {
         return Err("weight is not finite".into());
     }
-    Ok((term, pattern, category, weight))
+    Ok((term, pattern, mode, category, weight))
 }
 
 #[cfg(test)]
