@@ -495,6 +495,19 @@ mod tests {
     }
 
     #[test]
+    fn learned_lists_hold_words_and_prefixes_not_substrings() {
+        let learned = FileKind::Learned { language: Language::En };
+        let (lex, errors) = parse(learned.clone(), "idiot*\tinsult\t0.5\nyou are\ttoxicity\t-0.25\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(lex.entries[0].mode, MatchMode::Prefix);
+        assert_eq!(lex.entries[0].pattern, "idiot");
+        assert_eq!(lex.entries[0].source, Source::Learned);
+        assert_eq!(lex.entries[1].mode, MatchMode::Word);
+        let (_, errors) = parse(learned, "*diot*\tinsult\t0.5\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
     fn parses_terms_weights_modes_flags_and_comments() {
         let (lex, errors) = parse(
             insult(),

@@ -211,15 +211,13 @@ impl GramReader {
         let mut pindex: HashMap<String, usize> = HashMap::new();
         let mut out: Vec<(String, f32, i32)> = Vec::new();
         for i in 0..tokens.len() {
-            if !plain_word(i) {
-                continue;
-            }
             let damp = if negation::is_dampened(&tokens, i) {
                 self.dampening
             } else {
                 1.0
             };
-            for j in i..(i + self.max_n).min(tokens.len()) {
+            let n_max = if plain_word(i) { self.max_n } else { 0 };
+            for j in i..(i + n_max).min(tokens.len()) {
                 if j > i && (!plain_word(j) || &t[tokens[j - 1].end..tokens[j].start] != " ") {
                     break;
                 }
@@ -242,30 +240,35 @@ impl GramReader {
                 o.2 += 1;
             }
             // Word prefixes (`idiot*`: idiot, idiots, idiotic), as the engine's prefix entries
-            // match them: at the start of a word, whatever follows.
+            // match them: letters at the start of a word (the token's start, or just after an
+            // apostrophe inside it), whatever follows (`bull****`, `edit*` count too).
             let (lo, hi) = self.prefix;
-            if lo > 0 && tokens[i].text.chars().all(char::is_alphabetic) {
-                let s = tokens[i].start;
-                for (len, (b, c)) in tokens[i].text.char_indices().enumerate() {
-                    let (len, e) = (len + 1, s + b + c.len_utf8());
-                    if len > hi {
-                        break;
-                    }
-                    if len < lo || allowed.iter().any(|&(a, z)| a <= s && e <= z) {
-                        continue;
-                    }
-                    let key = format!("{}*", &t[s..e]);
-                    let k = match pindex.get(&key) {
-                        Some(&k) => k,
-                        None => {
-                            out.push((key.clone(), 0.0, 0));
-                            pindex.insert(key, out.len() - 1);
-                            out.len() - 1
+            if lo > 0 {
+                let mut word_start = tokens[i].start;
+                for part in tokens[i].text.split('\'') {
+                    let s = word_start;
+                    word_start += part.len() + 1;
+                    for (len, (b, c)) in part.char_indices().enumerate() {
+                        let (len, e) = (len + 1, s + b + c.len_utf8());
+                        if len > hi || !c.is_alphabetic() {
+                            break;
                         }
-                    };
-                    let o = &mut out[k];
-                    o.1 += 0.5f32.powi(o.2) * damp;
-                    o.2 += 1;
+                        if len < lo || allowed.iter().any(|&(a, z)| a <= s && e <= z) {
+                            continue;
+                        }
+                        let key = format!("{}*", &t[s..e]);
+                        let k = match pindex.get(&key) {
+                            Some(&k) => k,
+                            None => {
+                                out.push((key.clone(), 0.0, 0));
+                                pindex.insert(key, out.len() - 1);
+                                out.len() - 1
+                            }
+                        };
+                        let o = &mut out[k];
+                        o.1 += 0.5f32.powi(o.2) * damp;
+                        o.2 += 1;
+                    }
                 }
             }
         }
