@@ -141,6 +141,18 @@ pub struct TrainArgs {
     /// Fewest training rows an n-gram must occur in.
     #[arg(long, default_value_t = 3)]
     pub min_df: u32,
+    /// Also learn word prefixes (`idiot*`) of at least this many letters (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub prefix_min: usize,
+    /// Longest word prefix learned.
+    #[arg(long, default_value_t = 8)]
+    pub prefix_max: usize,
+    /// Fewest positives a category needs to be fitted (fewer: left to the operator's lists).
+    #[arg(long, default_value_t = crate::quality::train::MIN_POSITIVES)]
+    pub min_positives: usize,
+    /// Write every training row's cross-validated scores (and fold 0's) as CSV here.
+    #[arg(long)]
+    pub oof: Option<PathBuf>,
     /// L1 penalty (larger: fewer terms).
     #[arg(long, default_value_t = 1.0)]
     pub l1: f64,
@@ -252,6 +264,10 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
         seed: args.seed,
         folds: args.folds.clone(),
         max_n: args.max_n,
+        prefix_min: args.prefix_min,
+        prefix_max: args.prefix_max,
+        min_positives: args.min_positives,
+        oof: args.oof.clone(),
         min_df: args.min_df,
         l1: args.l1,
         l2: args.l2,
@@ -276,6 +292,15 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
         args.sweeps,
         args.prune
     );
+    if args.prefix_min > 0 {
+        command.push_str(&format!(
+            " --prefix-min {} --prefix-max {}",
+            args.prefix_min, args.prefix_max
+        ));
+    }
+    if args.min_positives != train::MIN_POSITIVES {
+        command.push_str(&format!(" --min-positives {}", args.min_positives));
+    }
     for (n, w) in &args.set_weights {
         command.push_str(&format!(" --set-weight {n}={w}"));
     }

@@ -252,7 +252,7 @@ mod tests {
         let text = std::fs::read_to_string(repo_config().join("default.toml"))
             .unwrap()
             .replace(
-                "[thresholds.insult]\nreview = 0.5",
+                "[thresholds.insult]\nreview = 0.2",
                 "[thresholds.insult]\nreview = 0.95",
             );
         std::fs::write(dir.path().join("default.toml"), text).unwrap();

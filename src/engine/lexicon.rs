@@ -319,13 +319,13 @@ impl Lexicon {
                     Err(m) => errors.push(err(m)),
                 },
                 FileKind::Learned { language } => match parse_learned_line(content, leet) {
-                    Ok((term, pattern, category, weight)) => self.entries.push(Entry {
+                    Ok((term, pattern, mode, category, weight)) => self.entries.push(Entry {
                         term: Arc::from(term),
                         pattern,
                         category,
                         language: *language,
                         weight,
-                        mode: MatchMode::Word,
+                        mode,
                         severe: false,
                         strict: false,
                         source: Source::Learned,
@@ -501,14 +501,16 @@ fn parse_bias_line(content: &str) -> Result<(Category, f32), String> {
     Ok((category, value))
 }
 
-fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String, Category, f32), String> {
+/// A learned line: `term<TAB>category<TAB>weight`; the term is a whole-word n-gram or a word
+/// prefix (`idiot*`, matched as an operator's prefix entry is).
+fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String, MatchMode, Category, f32), String> {
     let cols: Vec<&str> = content.split('\t').collect();
     if cols.len() < 3 {
         return Err("expected three tab-separated columns: term, category, weight".into());
     }
     let (term, pattern, mode) = parse_term(cols[0], leet)?;
-    if mode != MatchMode::Word {
-        return Err("learned terms are whole words".into());
+    if mode == MatchMode::Substring {
+        return Err("learned terms are whole words or word prefixes".into());
     }
     let category: Category = cols[1].trim().parse()?;
     let weight: f32 = cols[2]
@@ -518,7 +520,7 @@ fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String
     if !weight.is_finite() {
         return Err("weight is not finite".into());
     }
-    Ok((term, pattern, category, weight))
+    Ok((term, pattern, mode, category, weight))
 }
 
 #[cfg(test)]
@@ -554,6 +556,19 @@ mod tests {
             language: Language::En,
             category: Category::Insult,
         }
+    }
+
+    #[test]
+    fn learned_lists_hold_words_and_prefixes_not_substrings() {
+        let learned = FileKind::Learned { language: Language::En };
+        let (lex, errors) = parse(learned.clone(), "idiot*\tinsult\t0.5\nyou are\ttoxicity\t-0.25\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(lex.entries[0].mode, MatchMode::Prefix);
+        assert_eq!(lex.entries[0].pattern, "idiot");
+        assert_eq!(lex.entries[0].source, Source::Learned);
+        assert_eq!(lex.entries[1].mode, MatchMode::Word);
+        let (_, errors) = parse(learned, "*diot*\tinsult\t0.5\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
     }
 
     #[test]

@@ -54,6 +54,12 @@ pub struct TrainOptions {
     pub folds: Vec<u8>,
     /// Longest n-gram.
     pub max_n: usize,
+    /// Shortest word prefix learned as a `stem*` entry (0: no prefix features).
+    pub prefix_min: usize,
+    /// Longest word prefix learned as a `stem*` entry.
+    pub prefix_max: usize,
+    /// Fewest positives a category needs to be fitted.
+    pub min_positives: usize,
     /// Fewest training rows an n-gram must occur in.
     pub min_df: u32,
     /// Largest vocabulary (most frequent first).
@@ -72,6 +78,9 @@ pub struct TrainOptions {
     pub nonneg: bool,
     /// Also report cross-validated figures over the training folds.
     pub cv: bool,
+    /// Where to write each row's cross-validated (folds 1-4) and held-back (fold 0) scores as CSV,
+    /// for choosing thresholds.
+    pub oof: Option<PathBuf>,
 }
 
 impl Default for TrainOptions {
@@ -82,6 +91,9 @@ impl Default for TrainOptions {
             seed: 42,
             folds: vec![1, 2, 3, 4],
             max_n: 3,
+            prefix_min: 0,
+            prefix_max: 0,
+            min_positives: MIN_POSITIVES,
             min_df: 3,
             max_vocab: 200_000,
             l1: 1.0,
@@ -92,6 +104,7 @@ impl Default for TrainOptions {
             own_intercept: vec!["davidson2017".into()],
             nonneg: false,
             cv: false,
+            oof: None,
         }
     }
 }
@@ -152,10 +165,11 @@ struct GramReader {
     allow: Option<AhoCorasick>,
     dampening: f32,
     max_n: usize,
+    prefix: (usize, usize),
 }
 
 impl GramReader {
-    fn new(engine: &Engine, dampening: f32, max_n: usize) -> anyhow::Result<Self> {
+    fn new(engine: &Engine, dampening: f32, max_n: usize, prefix: (usize, usize)) -> anyhow::Result<Self> {
         let patterns: Vec<&str> = engine.lexicon().allow.iter().map(|a| a.pattern.as_str()).collect();
         let allow = if patterns.is_empty() {
             None
@@ -171,6 +185,7 @@ impl GramReader {
             allow,
             dampening,
             max_n,
+            prefix,
         })
     }
 
@@ -193,17 +208,16 @@ impl GramReader {
         });
         let plain_word = |i: usize| tokens[i].text.chars().all(|c| c.is_alphanumeric());
         let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut pindex: HashMap<String, usize> = HashMap::new();
         let mut out: Vec<(String, f32, i32)> = Vec::new();
         for i in 0..tokens.len() {
-            if !plain_word(i) {
-                continue;
-            }
             let damp = if negation::is_dampened(&tokens, i) {
                 self.dampening
             } else {
                 1.0
             };
-            for j in i..(i + self.max_n).min(tokens.len()) {
+            let n_max = if plain_word(i) { self.max_n } else { 0 };
+            for j in i..(i + n_max).min(tokens.len()) {
                 if j > i && (!plain_word(j) || &t[tokens[j - 1].end..tokens[j].start] != " ") {
                     break;
                 }
@@ -225,6 +239,38 @@ impl GramReader {
                 o.1 += 0.5f32.powi(o.2) * damp;
                 o.2 += 1;
             }
+            // Word prefixes (`idiot*`: idiot, idiots, idiotic), as the engine's prefix entries
+            // match them: letters at the start of a word (the token's start, or just after an
+            // apostrophe inside it), whatever follows (`bull****`, `edit*` count too).
+            let (lo, hi) = self.prefix;
+            if lo > 0 {
+                let mut word_start = tokens[i].start;
+                for part in tokens[i].text.split('\'') {
+                    let s = word_start;
+                    word_start += part.len() + 1;
+                    for (len, (b, c)) in part.char_indices().enumerate() {
+                        let (len, e) = (len + 1, s + b + c.len_utf8());
+                        if len > hi || !c.is_alphabetic() {
+                            break;
+                        }
+                        if len < lo || allowed.iter().any(|&(a, z)| a <= s && e <= z) {
+                            continue;
+                        }
+                        let key = format!("{}*", &t[s..e]);
+                        let k = match pindex.get(&key) {
+                            Some(&k) => k,
+                            None => {
+                                out.push((key.clone(), 0.0, 0));
+                                pindex.insert(key, out.len() - 1);
+                                out.len() - 1
+                            }
+                        };
+                        let o = &mut out[k];
+                        o.1 += 0.5f32.powi(o.2) * damp;
+                        o.2 += 1;
+                    }
+                }
+            }
         }
         out.into_iter().map(|(g, x, _)| (g, x)).collect()
     }
@@ -240,7 +286,7 @@ fn prepare(
     dampening: f32,
     opts: &TrainOptions,
 ) -> anyhow::Result<(Vec<Prepared>, Vec<String>, Vec<&'static str>)> {
-    let reader = GramReader::new(engine, dampening, opts.max_n)?;
+    let reader = GramReader::new(engine, dampening, opts.max_n, (opts.prefix_min, opts.prefix_max))?;
     let mut all: Vec<(usize, LabeledRow)> = Vec::new();
     let mut names = Vec::new();
     for (k, (name, file)) in TRAIN_SETS.iter().enumerate() {
@@ -298,8 +344,23 @@ fn select_vocab(rows: &[&Prepared], vocab: &[String], opts: &TrainOptions, leet_
             df[id as usize] += 1;
         }
     }
+    let df_of: HashMap<&str, u32> = vocab.iter().map(String::as_str).zip(df.iter().copied()).collect();
+    // A prefix found in exactly the rows of a shorter prefix, or of the word it spells, is the
+    // same feature again: only the shortest of such a chain is kept (fewer hits per comment, and
+    // the shortest covers the most unseen inflections).
+    let redundant = |g: &str, d: u32| {
+        let Some(stem) = g.strip_suffix('*') else {
+            return false;
+        };
+        let shorter = stem.char_indices().next_back().map(|(i, _)| &stem[..i]).unwrap_or("");
+        (shorter.chars().count() >= opts.prefix_min && df_of.get(format!("{shorter}*").as_str()) == Some(&d))
+            || df_of.get(stem) == Some(&d)
+    };
     let mut keep: Vec<u32> = (0..vocab.len() as u32)
-        .filter(|&id| df[id as usize] >= opts.min_df && leet_ok(&vocab[id as usize]))
+        .filter(|&id| {
+            let (g, d) = (&vocab[id as usize], df[id as usize]);
+            d >= opts.min_df && leet_ok(g) && !redundant(g, d)
+        })
         .collect();
     keep.sort_by(|&a, &b| {
         df[b as usize]
@@ -343,7 +404,7 @@ fn fit_category(c: Category, rows: &[&Prepared], keep: &[u32], n_vocab: usize, o
     // "offensive") get an intercept of their own while fitting, so their share of positives lands
     // there instead of in word weights. The others share the intercept the list ships; sharing it
     // between Jigsaw (35% toxic) and ConvAbuse (13%) teaches short neutral turns to stay low.
-    if positives < MIN_POSITIVES {
+    if positives < opts.min_positives {
         return CategoryModel {
             rows: rows.len(),
             positives,
@@ -503,24 +564,10 @@ fn figures(
     engine: &Engine,
 ) -> Vec<SetFigures> {
     let thresholds = engine.thresholds();
-    let maps: Vec<HashMap<u32, f64>> = models.iter().map(|m| m.weights.iter().copied().collect()).collect();
     let mut out = Vec::new();
     for (k, name) in names.iter().enumerate() {
         let rows: Vec<&Prepared> = prepared.iter().filter(|r| r.set == k && r.fold == fold).collect();
-        let scores: Vec<[f32; 7]> = rows
-            .iter()
-            .map(|r| {
-                std::array::from_fn(|ci| {
-                    let mut z = r.offset[ci] as f64 + models[ci].bias;
-                    for &(id, x) in &r.grams {
-                        if let Some(w) = maps[ci].get(&id) {
-                            z += w * x as f64;
-                        }
-                    }
-                    sigmoid(z) as f32
-                })
-            })
-            .collect();
+        let scores = row_scores(&rows, models);
         let tox = Category::Toxicity.index();
         let mut flagged = Confusion::default();
         let mut swept = [Confusion::default(); TOXICITY_SWEEP.len()];
@@ -566,6 +613,39 @@ fn figures(
         });
     }
     out
+}
+
+/// Each row's scores from the fitted models, as the engine computes them.
+fn row_scores(rows: &[&Prepared], models: &[CategoryModel; 7]) -> Vec<[f32; 7]> {
+    let maps: Vec<HashMap<u32, f64>> = models.iter().map(|m| m.weights.iter().copied().collect()).collect();
+    rows.iter()
+        .map(|r| {
+            std::array::from_fn(|ci| {
+                let mut z = r.offset[ci] as f64 + models[ci].bias;
+                for &(id, x) in &r.grams {
+                    if let Some(w) = maps[ci].get(&id) {
+                        z += w * x as f64;
+                    }
+                }
+                sigmoid(z) as f32
+            })
+        })
+        .collect()
+}
+
+/// CSV lines `set,fold,<label per category>,<score per category>` for the rows of `fold`.
+fn oof_lines(prepared: &[Prepared], models: &[CategoryModel; 7], fold: u8, names: &[&str], out: &mut String) {
+    let rows: Vec<&Prepared> = prepared.iter().filter(|r| r.fold == fold).collect();
+    for (r, sc) in rows.iter().zip(row_scores(&rows, models)) {
+        let _ = write!(out, "{},{}", names[r.set], r.fold);
+        for l in r.labels {
+            let _ = write!(out, ",{}", l.map_or("", |b| if b { "1" } else { "0" }));
+        }
+        for v in sc {
+            let _ = write!(out, ",{v:.6}");
+        }
+        out.push('\n');
+    }
 }
 
 fn mean_figures(runs: &[Vec<SetFigures>]) -> Vec<SetFigures> {
@@ -650,10 +730,22 @@ pub fn train(engine: &Engine, dampening: f32, opts: &TrainOptions, command: &str
     anyhow::ensure!(!opts.folds.is_empty(), "no training folds");
     let (prepared, vocab, names) = prepare(engine, dampening, opts)?;
     // A term must read back as itself, or the loader would store a different pattern.
-    let valid = |g: &str| engine.normalize(g).text() == g;
+    // A prefix's stem must be letters only, as the prefix features are read.
+    let valid = |g: &str| match g.strip_suffix('*') {
+        Some(stem) => stem.chars().all(char::is_alphabetic) && engine.normalize(stem).text() == stem,
+        None => engine.normalize(g).text() == g,
+    };
     let models = fit_all(&prepared, &vocab, &opts.folds, opts, &valid);
     let held_back = figures(&prepared, &models, HELD_BACK, &names, engine);
     let mut cross_validated = Vec::new();
+    let mut oof = String::from("set,fold");
+    for prefix in ["label", "score"] {
+        for c in Category::ALL {
+            let _ = write!(oof, ",{prefix}_{}", c.as_str());
+        }
+    }
+    oof.push('\n');
+    oof_lines(&prepared, &models, HELD_BACK, &names, &mut oof);
     if opts.cv && opts.folds.len() > 1 {
         let runs: Vec<Vec<SetFigures>> = opts
             .folds
@@ -661,10 +753,14 @@ pub fn train(engine: &Engine, dampening: f32, opts: &TrainOptions, command: &str
             .map(|&k| {
                 let rest: Vec<u8> = opts.folds.iter().copied().filter(|&f| f != k).collect();
                 let m = fit_all(&prepared, &vocab, &rest, opts, &valid);
+                oof_lines(&prepared, &m, k, &names, &mut oof);
                 figures(&prepared, &m, k, &names, engine)
             })
             .collect();
         cross_validated = mean_figures(&runs);
+    }
+    if let Some(path) = &opts.oof {
+        std::fs::write(path, &oof).with_context(|| format!("writing {}", path.display()))?;
     }
     let text = render_list(
         &models,
@@ -711,9 +807,17 @@ fn render_list(
         s,
         "# Model: per category, logit = engine logit without learned lists (fixed offset) + @bias + sum of"
     );
+    let prefixes = if opts.prefix_min > 0 {
+        format!(
+            " and word prefixes of {}..{} letters (`stem*`)",
+            opts.prefix_min, opts.prefix_max
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "# term weights; elastic-net logistic regression (l1 {}, l2 {}), word 1..{}-grams in >= {} training rows,",
+        "# term weights; elastic-net logistic regression (l1 {}, l2 {}), word 1..{}-grams{prefixes} in >= {} training rows,",
         opts.l1, opts.l2, opts.max_n, opts.min_df
     );
     let _ = writeln!(
