@@ -12,6 +12,10 @@ use std::path::PathBuf;
 use tamiz::engine::{Comment, Engine};
 use tamiz::settings::Settings;
 
+// The allocator the `tamiz` binary runs with, so the pipeline is measured as deployed.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
