@@ -263,6 +263,29 @@ for doc in docs.get(compose_path, []):
                 fail(f"docker-compose.yml {svc}: Dockerfile not found")
     ok("docker-compose.yml: mounted files and Dockerfile exist")
 
+# 6. Dockerfile: everything the build reads (build.rs, include_str!/include_bytes! files) is
+#    copied into the builder and let through by the allow-list ignore file; else `docker build`
+#    fails at compile time, which nothing here can run.
+dockerfile = open(os.path.join(DEPLOY, "Dockerfile"), encoding="utf-8").read()
+copied = re.findall(r"^COPY\s+(?!--from)(.+?)\s+\S+\s*$", dockerfile, re.M)
+copied = [p.rstrip("/") for line in copied for p in line.split()]
+allowed = [l[1:].rstrip("/") for l in open(os.path.join(DEPLOY, "Dockerfile.dockerignore"), encoding="utf-8")
+           .read().splitlines() if l.startswith("!")]
+needed = ["build.rs"] if os.path.exists(os.path.join(ROOT, "build.rs")) else []
+for dirpath, _, names in os.walk(os.path.join(ROOT, "src")):
+    for name in names:
+        if name.endswith(".rs"):
+            path = os.path.join(dirpath, name)
+            for inc in re.findall(r'include_(?:str|bytes)!\("([^"]+)"\)', open(path, encoding="utf-8").read()):
+                needed.append(os.path.relpath(os.path.normpath(os.path.join(dirpath, inc)), ROOT))
+covered = lambda path, roots: any(path == r or path.startswith(r + "/") for r in roots)
+for path in sorted(set(needed)):
+    if not covered(path, copied):
+        fail(f"Dockerfile: the build reads {path} but no COPY brings it into the builder")
+    if not covered(path, allowed):
+        fail(f"Dockerfile.dockerignore: the build reads {path} but the ignore file keeps it out")
+ok(f"Dockerfile: {len(set(needed))} files the build reads are copied and in the build context")
+
 for w in warnings:
     print(f"warn  {w}")
 if failures:
