@@ -55,6 +55,13 @@ pub struct Limits {
     pub max_text_chars: usize,
     pub max_batch_items: usize,
     pub max_json_depth: usize,
+    /// Scoring requests per minute per API key (per client address when open); 0 is no limit.
+    #[serde(default)]
+    pub rate_limit_per_minute: u32,
+    /// Requests a client may send at once before the rate applies; 0 means one second's worth
+    /// (at least 1).
+    #[serde(default)]
+    pub rate_limit_burst: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -659,3 +659,57 @@ async fn wrong_methods_answer_405_in_each_surfaces_shape() {
     let (status, body) = app.send(app.client.post(format!("{}/$discovery/rest", app.base))).await;
     assert_eq!(status, 405, "{body}");
 }
+
+/// With `limits.rate_limit_per_minute` set, a client over its rate gets a 429 in each surface's
+/// own shape (Perspective's `RESOURCE_EXHAUSTED`), per key: another key is not held back, and
+/// admin and ops endpoints are never limited.
+#[tokio::test]
+async fn rate_limit_answers_429_in_each_surfaces_shape() {
+    let app = spawn_app_with(|s| {
+        s.auth.api_keys = vec![KEY.to_string().into(), "otherkey".to_string().into()];
+        // One request per key per minute: the second within the test is always over.
+        s.limits.rate_limit_per_minute = 1;
+        s.limits.rate_limit_burst = 1;
+    })
+    .await;
+    let body = json!({"comment": {"text": "hello there"}, "requestedAttributes": {"TOXICITY": {}}});
+    let (first, _) = app.analyze(&body).await;
+    assert_eq!(first, 200);
+    let res = app
+        .client
+        .post(format!("{}/v1alpha1/comments:analyze?key={KEY}", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["code"], 429);
+    assert_eq!(err["error"]["status"], "RESOURCE_EXHAUSTED");
+    assert!(err["error"]["message"].as_str().unwrap().contains("Quota exceeded"));
+
+    // The same key is over its rate on the other surfaces too, each in its own shape.
+    let (status, err) = app.moderations(KEY, &json!({"input": "hello"})).await;
+    assert_eq!(status, 429);
+    assert_eq!(err["error"]["code"], "rate_limit_exceeded");
+    let native = app
+        .client
+        .post(format!("{}/v1/moderate", app.base))
+        .bearer_auth(KEY)
+        .json(&json!({"text": "hello"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(native.status().as_u16(), 429);
+    assert!(native.headers().contains_key("retry-after"));
+    let err: Value = native.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "rate_limited");
+
+    // Another key has its own bucket; health checks are not scoring.
+    let (status, _) = app.moderations("otherkey", &json!({"input": "hello"})).await;
+    assert_eq!(status, 200);
+    let health = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+}

@@ -12,6 +12,11 @@
 //! - ops ([`Access::Ops`], `/metrics`, `/healthz`, `/readyz`): open unless
 //!   `auth.protect_ops_endpoints`, then an API or admin key.
 //!
+//! Rate limit (`limits.rate_limit_per_minute`, off at 0): scoring requests are counted per API key,
+//! or per client address when the service runs open, in a token bucket (`governor`); over it,
+//! [`AuthError::RateLimited`] becomes a 429 with `Retry-After` in each surface's shape
+//! (Perspective's `RESOURCE_EXHAUSTED`). Admin and ops endpoints are never limited.
+//!
 //! Handlers of the native surface take the extractors [`ApiKey`], [`AdminKey`] or [`OpsKey`];
 //! other surfaces call [`KeyRing::check`] and map [`AuthError`] into their own error shape.
 
@@ -21,9 +26,13 @@ use crate::settings::AuthSettings;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 use std::future::{ready, Ready};
+use std::num::NonZeroU32;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// Why a request was refused.
@@ -35,6 +44,8 @@ pub enum AuthError {
     Invalid,
     #[error("admin endpoints are disabled: configure auth.admin_keys")]
     AdminDisabled,
+    #[error("rate limit exceeded for this client: retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
 }
 
 /// Which set of keys an endpoint takes.
@@ -54,7 +65,13 @@ pub struct KeyRing {
     admin: Vec<Digest32>,
     admin_open: bool,
     protect_ops: bool,
+    /// Scoring requests per client, when `limits.rate_limit_per_minute` is set.
+    limiter: Option<Arc<DefaultKeyedRateLimiter<Digest32>>>,
 }
+
+/// Clients remembered by the rate limiter before idle ones are forgotten, so a flood of
+/// addresses cannot grow it without bound.
+const MAX_TRACKED_CLIENTS: usize = 10_000;
 
 impl std::fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,6 +80,7 @@ impl std::fmt::Debug for KeyRing {
             .field("admin_keys", &self.admin.len())
             .field("admin_open", &self.admin_open)
             .field("protect_ops", &self.protect_ops)
+            .field("rate_limited", &self.limiter.is_some())
             .finish()
     }
 }
@@ -79,7 +97,19 @@ impl KeyRing {
             admin: digests(&settings.admin_keys),
             admin_open: settings.admin_open,
             protect_ops: settings.protect_ops_endpoints,
+            limiter: None,
         }
+    }
+
+    /// Limits scoring requests to `per_minute` per client with bursts of `burst` (0: one
+    /// second's worth, at least 1); `per_minute` 0 turns the limit off.
+    pub fn with_rate_limit(mut self, per_minute: u32, burst: u32) -> KeyRing {
+        self.limiter = NonZeroU32::new(per_minute).map(|rate| {
+            let burst =
+                NonZeroU32::new(burst).unwrap_or(NonZeroU32::new(rate.get().div_ceil(60)).unwrap_or(NonZeroU32::MIN));
+            Arc::new(RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)))
+        });
+        self
     }
 
     /// True when scoring needs no key.
@@ -92,13 +122,43 @@ impl KeyRing {
         self.admin.is_empty() && self.admin_open
     }
 
-    /// Decides whether `req` may use an endpoint of kind `access`.
+    /// Decides whether `req` may use an endpoint of kind `access` now: the right key, and for
+    /// scoring, within the client's rate.
     pub fn check(&self, access: Access, req: &HttpRequest) -> Result<(), AuthError> {
+        let client = self.authenticate(access, req)?;
+        if access == Access::Api {
+            self.within_rate(req, client)?;
+        }
+        Ok(())
+    }
+
+    /// Counts the request against its client's bucket: the key's digest, else the peer address.
+    fn within_rate(&self, req: &HttpRequest, client: Option<Digest32>) -> Result<(), AuthError> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        let client = client.unwrap_or_else(|| {
+            let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+            digest(&format!("peer:{peer}"))
+        });
+        if limiter.len() > MAX_TRACKED_CLIENTS {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&client).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            AuthError::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            }
+        })
+    }
+
+    /// Checks the key; returns the digest of the presented key, or `None` where none is needed.
+    fn authenticate(&self, access: Access, req: &HttpRequest) -> Result<Option<Digest32>, AuthError> {
         let (sets, open): (&[&[Digest32]], bool) = match access {
             Access::Api => (&[&self.api], self.api.is_empty()),
             Access::Admin if self.admin.is_empty() => {
                 return if self.admin_open {
-                    Ok(())
+                    Ok(None)
                 } else {
                     Err(AuthError::AdminDisabled)
                 };
@@ -110,7 +170,7 @@ impl KeyRing {
             ),
         };
         if open {
-            return Ok(());
+            return Ok(None);
         }
         let key = presented_key(req).ok_or(AuthError::Missing)?;
         let presented = digest(&key);
@@ -122,7 +182,7 @@ impl KeyRing {
             }
         }
         if bool::from(found) {
-            Ok(())
+            Ok(Some(presented))
         } else {
             Err(AuthError::Invalid)
         }

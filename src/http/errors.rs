@@ -70,6 +70,7 @@ impl ApiError {
             ApiError::Auth(AuthError::Missing) => "missing_key",
             ApiError::Auth(AuthError::Invalid) => "invalid_key",
             ApiError::Auth(AuthError::AdminDisabled) => "admin_disabled",
+            ApiError::Auth(AuthError::RateLimited { .. }) => "rate_limited",
             ApiError::Body(BodyError::UnsupportedMediaType(_)) => "unsupported_media_type",
             ApiError::Body(BodyError::TooLarge { .. }) => "payload_too_large",
             ApiError::Body(BodyError::TooDeep { .. }) => "json_too_deep",
@@ -107,6 +108,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Auth(AuthError::Missing | AuthError::Invalid) => StatusCode::UNAUTHORIZED,
             ApiError::Auth(AuthError::AdminDisabled) => StatusCode::FORBIDDEN,
+            ApiError::Auth(AuthError::RateLimited { .. }) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Body(BodyError::UnsupportedMediaType(_)) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Body(BodyError::TooDeep { .. } | BodyError::Read(_)) => StatusCode::BAD_REQUEST,
@@ -130,6 +132,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Auth(AuthError::Missing | AuthError::Invalid) => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::Auth(AuthError::RateLimited { retry_after_secs }) => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::MethodNotAllowed { allow, .. } => {
                 res.insert_header((header::ALLOW, *allow));

@@ -218,6 +218,7 @@ pub(crate) struct BatchResponse<'a> {
         (status = 413, description = "Body, text or id over the limits", body = ApiErrorBody),
         (status = 415, description = "Not application/json", body = ApiErrorBody),
         (status = 500, description = "The engine failed on this comment", body = ApiErrorBody),
+        (status = 429, description = "Over the configured per-key rate limit; see Retry-After", body = ApiErrorBody),
         (status = 503, description = "Overloaded, timed out or draining; see Retry-After", body = ApiErrorBody),
     ),
     security((), ("bearer" = []), ("key" = []))
@@ -254,6 +255,7 @@ pub(crate) async fn moderate(
         (status = 413, description = "Body or item count over the limits", body = ApiErrorBody),
         (status = 415, description = "Not application/json", body = ApiErrorBody),
         (status = 500, description = "The scoring pool failed", body = ApiErrorBody),
+        (status = 429, description = "Over the configured per-key rate limit; see Retry-After", body = ApiErrorBody),
         (status = 503, description = "Overloaded, timed out or draining; see Retry-After", body = ApiErrorBody),
     ),
     security((), ("bearer" = []), ("key" = []))

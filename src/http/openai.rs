@@ -233,6 +233,8 @@ pub struct OpenAiError {
     pub kind: &'static str,
     pub param: Option<String>,
     pub code: Option<&'static str>,
+    /// Seconds for `Retry-After` on a 429 (503s use the service's constant).
+    pub retry_after: Option<u64>,
 }
 
 impl OpenAiError {
@@ -243,6 +245,7 @@ impl OpenAiError {
             kind: "invalid_request_error",
             param: Some(param.to_string()),
             code: None,
+            retry_after: None,
         }
     }
 
@@ -255,6 +258,7 @@ impl OpenAiError {
             kind: "invalid_request_error",
             param: None,
             code: None,
+            retry_after: None,
         }
     }
 
@@ -265,6 +269,7 @@ impl OpenAiError {
             kind: "invalid_request_error",
             param: None,
             code: Some("missing_api_key"),
+            retry_after: None,
         }
     }
 
@@ -275,6 +280,7 @@ impl OpenAiError {
             kind: "invalid_request_error",
             param: None,
             code: Some("invalid_api_key"),
+            retry_after: None,
         }
     }
 
@@ -285,6 +291,21 @@ impl OpenAiError {
             kind: "invalid_request_error",
             param: None,
             code: Some("request_too_large"),
+            retry_after: None,
+        }
+    }
+
+    /// OpenAI's shape for a rate limit; the wait goes in `Retry-After` (from the message).
+    pub fn rate_limited(retry_after_secs: u64) -> OpenAiError {
+        OpenAiError {
+            status: 429,
+            message: format!(
+                "Rate limit reached for requests with this API key. Please try again in {retry_after_secs}s."
+            ),
+            kind: "requests",
+            param: None,
+            code: Some("rate_limit_exceeded"),
+            retry_after: Some(retry_after_secs),
         }
     }
 
@@ -295,6 +316,7 @@ impl OpenAiError {
             kind: "server_error",
             param: None,
             code: None,
+            retry_after: None,
         }
     }
 
@@ -305,6 +327,7 @@ impl OpenAiError {
             kind: "server_error",
             param: None,
             code: None,
+            retry_after: None,
         }
     }
 
@@ -323,6 +346,7 @@ impl From<AuthError> for OpenAiError {
         match e {
             AuthError::Missing => OpenAiError::missing_key(),
             AuthError::Invalid | AuthError::AdminDisabled => OpenAiError::invalid_key(),
+            AuthError::RateLimited { retry_after_secs } => OpenAiError::rate_limited(retry_after_secs),
         }
     }
 }
@@ -337,6 +361,7 @@ impl From<BodyError> for OpenAiError {
                 kind: "invalid_request_error",
                 param: None,
                 code: None,
+                retry_after: None,
             },
             BodyError::TooDeep { .. } | BodyError::Read(_) => OpenAiError::bad_json(&e.to_string()),
         }
@@ -369,8 +394,9 @@ impl ResponseError for OpenAiError {
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
         match self.status {
-            503 => {
-                res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+            429 | 503 => {
+                let secs = self.retry_after.unwrap_or(RETRY_AFTER_SECS);
+                res.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
             405 => {
                 res.insert_header((header::ALLOW, "POST"));
@@ -400,6 +426,7 @@ async fn wrong_method(req: HttpRequest) -> Result<HttpResponse, OpenAiError> {
         kind: "invalid_request_error",
         param: None,
         code: None,
+        retry_after: None,
     })
 }
 
@@ -417,6 +444,7 @@ async fn wrong_method(req: HttpRequest) -> Result<HttpResponse, OpenAiError> {
         (status = 413, description = "Body over the limit", body = OpenAiErrorBody),
         (status = 415, description = "Not application/json", body = OpenAiErrorBody),
         (status = 500, description = "Internal error", body = OpenAiErrorBody),
+        (status = 429, description = "Over the configured per-key rate limit; see Retry-After", body = OpenAiErrorBody),
         (status = 503, description = "Overloaded (OpenAI's shape) or timed out (tamiz's shape); see Retry-After", body = OpenAiUnavailable),
     ),
     security((), ("bearer" = []), ("key" = []))

@@ -278,6 +278,8 @@ pub enum PerspectiveError {
     InvalidKey,
     #[error("The service is overloaded; retry later.")]
     Unavailable,
+    #[error("Quota exceeded: too many requests for this API key; retry in {retry_after_secs} s.")]
+    RateLimited { retry_after_secs: u64 },
     #[error("Method not found.")]
     NotFound,
     #[error("HTTP method {method} is not allowed here; use {allow}.")]
@@ -295,6 +297,7 @@ impl PerspectiveError {
             PerspectiveError::MissingKey => 403,
             PerspectiveError::InvalidKey => 401,
             PerspectiveError::Unavailable => 503,
+            PerspectiveError::RateLimited { .. } => 429,
             PerspectiveError::NotFound => 404,
             PerspectiveError::MethodNotAllowed { .. } => 405,
             PerspectiveError::UnsupportedMediaType(_) => 415,
@@ -353,6 +356,7 @@ impl PerspectiveError {
         let reason = match self {
             PerspectiveError::MissingKey => Some("API_KEY_MISSING"),
             PerspectiveError::InvalidKey => Some("API_KEY_INVALID"),
+            PerspectiveError::RateLimited { .. } => Some("RATE_LIMIT_EXCEEDED"),
             _ => None,
         };
         if let Some(reason) = reason {
@@ -376,6 +380,7 @@ impl From<AuthError> for PerspectiveError {
         match e {
             AuthError::Missing => PerspectiveError::MissingKey,
             AuthError::Invalid | AuthError::AdminDisabled => PerspectiveError::InvalidKey,
+            AuthError::RateLimited { retry_after_secs } => PerspectiveError::RateLimited { retry_after_secs },
         }
     }
 }
@@ -418,6 +423,9 @@ impl ResponseError for PerspectiveError {
         match self {
             PerspectiveError::Unavailable => {
                 res.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
+            }
+            PerspectiveError::RateLimited { retry_after_secs } => {
+                res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             PerspectiveError::MethodNotAllowed { allow, .. } => {
                 res.insert_header((header::ALLOW, *allow));
@@ -477,6 +485,7 @@ async fn wrong_method(req: HttpRequest, allow: &'static str) -> Result<HttpRespo
         (status = 413, description = "Body over the limit", body = PerspectiveErrorBody),
         (status = 415, description = "Not application/json", body = PerspectiveErrorBody),
         (status = 500, description = "Internal error", body = PerspectiveErrorBody),
+        (status = 429, description = "Over the configured per-key rate limit; see Retry-After", body = PerspectiveErrorBody),
         (status = 503, description = "Overloaded (Perspective's shape) or timed out (tamiz's shape); see Retry-After", body = PerspectiveUnavailable),
     ),
     security((), ("bearer" = []), ("key" = []))
@@ -527,6 +536,7 @@ pub(crate) async fn analyze_handler(
         (status = 413, description = "Body over the limit", body = PerspectiveErrorBody),
         (status = 415, description = "Not application/json", body = PerspectiveErrorBody),
         (status = 500, description = "Internal error", body = PerspectiveErrorBody),
+        (status = 429, description = "Over the configured per-key rate limit; see Retry-After", body = PerspectiveErrorBody),
         (status = 503, description = "Overloaded (Perspective's shape) or timed out (tamiz's shape); see Retry-After", body = PerspectiveUnavailable),
     ),
     security((), ("bearer" = []), ("key" = []))

@@ -65,7 +65,8 @@ impl Application {
         let live = Arc::new(LiveEngine::new(engine));
         let reloader = Arc::new(Reloader::new(settings.clone(), live.clone(), metrics.clone()));
 
-        let keys = KeyRing::new(&settings.auth);
+        let keys = KeyRing::new(&settings.auth)
+            .with_rate_limit(settings.limits.rate_limit_per_minute, settings.limits.rate_limit_burst);
         if keys.api_open() {
             tracing::warn!("NO API KEYS CONFIGURED: anyone who can reach this port can use the scoring API; set auth.api_keys (TAMIZ__AUTH__API_KEYS) to require keys");
         }
