@@ -9,5 +9,6 @@ mod metrics;
 mod moderate;
 mod openapi;
 mod ops;
+mod process;
 mod reload;
 mod shutdown;
