@@ -3,7 +3,7 @@
 //! `tamiz serve --config DIR` with `TAMIZ__SERVER__PORT=0` (see [`crate::process::Server`]).
 
 use crate::helpers::{parse_response, write, write_fixture, INSULTS, REVIEW};
-use crate::process::Server;
+use crate::process::{keep_alive_request, Server};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -84,6 +84,86 @@ fn sighup_reloads_the_wordlists() {
 
     server.signal(libc::SIGTERM);
     assert!(server.wait_exit(Duration::from_secs(15)).success());
+}
+
+#[test]
+fn tamiz_without_a_subcommand_serves_warns_about_open_keys_and_drains_on_sigint() {
+    let dir = write_fixture();
+    // No `serve`: `tamiz --config DIR` alone starts the service.
+    let mut server = Server::start_with(&dir.path().join("config"), &[], &[]);
+    server.wait_for_status("/healthz", 200, Duration::from_secs(10));
+    assert_eq!(server.get("/readyz").0, 200);
+    // The fixture configures no API key: the loud warning is on stderr, at WARN level.
+    let warning = server.wait_for_line("NO API KEYS CONFIGURED", Duration::from_secs(5));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(
+        warning.contains("auth.api_keys"),
+        "the warning says what to set: {warning}"
+    );
+
+    // A connection opened (and used) before the signal: the drain keeps serving it.
+    let mut kept = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let (status, _) = keep_alive_request(&mut kept, "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(status, 200);
+
+    // A batch in flight, its handler waiting for the second half of the body.
+    let items: Vec<_> = (0..200).map(|i| serde_json::json!({"text": REVIEW, "id": i})).collect();
+    let body = serde_json::json!({ "items": items }).to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        stream,
+        "POST /v1/moderate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let half = body.len() / 2;
+    stream.write_all(&body.as_bytes()[..half]).unwrap();
+    stream.flush().unwrap();
+    server.wait_in_flight(2.0);
+
+    server.signal(libc::SIGINT);
+    let line = server.wait_for_line("draining", Duration::from_secs(10));
+    assert!(line.contains("SIGINT"), "the drain names the signal: {line}");
+
+    // Draining: nobody is told "ready" any more. The idle connection from before the signal is
+    // closed or answered 503 `draining`; new connections are not served at all.
+    kept.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = kept.write_all(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut buf = Vec::new();
+    let _ = kept.read_to_end(&mut buf);
+    if !buf.is_empty() {
+        let (status, response) = parse_response(&buf);
+        assert_eq!(status, 503, "{response}");
+        assert!(response.contains("\"draining\""), "{response}");
+    }
+    drop(kept);
+    assert!(
+        !new_connection_served(server.port),
+        "a new connection was served after SIGINT"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "exited with a request in flight"
+    );
+
+    stream.write_all(&body.as_bytes()[half..]).unwrap();
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).unwrap();
+    let (status, response) = parse_response(&buf);
+    assert_eq!(status, 200, "{response}");
+    let response: serde_json::Value = serde_json::from_str(&response).unwrap();
+    let results = response["results"].as_array().unwrap();
+    assert_eq!(results.len(), 200);
+    assert!(results
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r["id"] == i && r["decision"] == "review"));
+
+    // Well inside the 20 s grace period: the drain ends when the last request is answered.
+    let status = server.wait_exit(Duration::from_secs(15));
+    assert!(status.success(), "exit status {status}");
 }
 
 /// Whether a new connection to `port` gets a 200 for `GET /healthz` (2 s to connect, 5 s to answer).
