@@ -5,6 +5,7 @@ mod auth;
 mod batch;
 mod errors;
 mod helpers;
+mod logging;
 mod metrics;
 mod moderate;
 mod openapi;
