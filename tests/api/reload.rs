@@ -72,10 +72,8 @@ async fn a_broken_config_keeps_the_old_engine() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace(
-            "[thresholds.insult]\nreview = 0.5",
-            "[thresholds.insult]\nreview = 0.95",
-        ),
+        // review above reject: invalid.
+        with_thresholds(&text, "insult", 0.95, 0.85),
     )
     .unwrap();
     let message = assert_error(app.post_reload().await, 422, "reload_failed").await;
@@ -89,10 +87,7 @@ async fn a_reload_picks_up_new_thresholds() {
     assert_eq!(app.moderate(REVIEW).await["decision"], "review");
     let path = app.dir.path().join("config/default.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let lowered = text.replace(
-        "[thresholds.insult]\nreview = 0.5\nreject = 0.85",
-        "[thresholds.insult]\nreview = 0.3\nreject = 0.6",
-    );
+    let lowered = with_thresholds(&text, "insult", 0.1, 0.6);
     assert_ne!(lowered, text, "the test edits the insult thresholds");
     std::fs::write(&path, lowered).unwrap();
     assert_eq!(app.post_reload().await.status(), 200);
@@ -190,4 +185,29 @@ async fn editing_a_watched_wordlist_reloads_it() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(app.lexicon_version().await, good);
+}
+
+/// `text` (a `config/default.toml`) with the `review` and `reject` lines of
+/// `[thresholds.CATEGORY]` set to the given values.
+fn with_thresholds(text: &str, category: &str, review: f64, reject: f64) -> String {
+    let header = format!("[thresholds.{category}]");
+    let mut out = Vec::new();
+    let mut in_section = false;
+    let mut replaced = 0;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            in_section = line.trim() == header;
+        }
+        if in_section && line.starts_with("review =") {
+            out.push(format!("review = {review}"));
+            replaced += 1;
+        } else if in_section && line.starts_with("reject =") {
+            out.push(format!("reject = {reject}"));
+            replaced += 1;
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    assert_eq!(replaced, 2, "{header} has a review and a reject line");
+    out.join("\n") + "\n"
 }
