@@ -348,3 +348,38 @@ async fn a_reload_during_a_large_batch_leaves_one_version_across_its_slots() {
         }
     }
 }
+
+#[tokio::test]
+async fn editing_a_threshold_in_the_watched_config_dir_reloads_it() {
+    let app = spawn_app_with(|s| {
+        s.lexicon.watch = true;
+        s.lexicon.watch_debounce_ms = 100;
+    })
+    .await;
+    let before = app.lexicon_version().await;
+    let verdict = app.moderate(REVIEW).await;
+    assert_eq!(verdict["decision"], "review", "{verdict}");
+    let insult = verdict["scores"]["insult"].as_f64().unwrap();
+    assert!(insult > 0.1, "{verdict}");
+
+    // A reject threshold just under this comment's insult score; no wordlist changes.
+    let reject = ((insult - 0.05) * 100.0).floor() / 100.0;
+    let path = app.dir.path().join("config/default.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, with_thresholds(&text, "insult", reject.min(0.1), reject)).unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let after = loop {
+        let version = app.lexicon_version().await;
+        if version != before {
+            break version;
+        }
+        assert!(Instant::now() < deadline, "no reload within 10 s of the config edit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let verdict = app.moderate(REVIEW).await;
+    assert_eq!(verdict["decision"], "reject", "{verdict}");
+    assert_eq!(verdict["lexicon_version"], after.as_str());
+    let metrics = app.metrics().await;
+    assert!(metric_value(&metrics, "tamiz_lexicon_reloads_total", &[("result", "success")]) >= Some(1.0));
+}
