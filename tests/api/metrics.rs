@@ -162,3 +162,56 @@ async fn after_a_reload_only_the_current_version_is_reported() {
     let stamp = metric_value(&text, "tamiz_lexicon_last_reload_timestamp_seconds", &[]).unwrap();
     assert!(stamp > 1.7e9, "{stamp}");
 }
+
+#[tokio::test]
+async fn the_request_duration_histogram_has_every_bucket_for_the_route_from_50_microseconds() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        app.moderate(ALLOW).await;
+    }
+    let text = app.metrics().await;
+    let bucket = |le: &str| {
+        metric_value(
+            &text,
+            "tamiz_http_request_duration_seconds_bucket",
+            &[("route", "/v1/moderate"), ("le", le)],
+        )
+    };
+    // The smallest bucket is 50 µs, written as the exporter writes it.
+    let lines: Vec<_> = text
+        .lines()
+        .filter(|l| l.starts_with("tamiz_http_request_duration_seconds_bucket{") && l.contains("/v1/moderate"))
+        .collect();
+    assert!(
+        bucket("0.00005").is_some(),
+        "no 50 µs bucket for /v1/moderate; its buckets:\n{}",
+        lines.join("\n")
+    );
+    let les = [
+        "0.00005", "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25",
+        "0.5", "1", "2.5", "+Inf",
+    ];
+    assert_eq!(lines.len(), les.len(), "{}", lines.join("\n"));
+    // Cumulative: never decreasing, and +Inf holds every request, as does _count.
+    let counts: Vec<f64> = les
+        .iter()
+        .map(|le| bucket(le).unwrap_or_else(|| panic!("no le={le} bucket:\n{}", lines.join("\n"))))
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    assert_eq!(counts.last(), Some(&3.0));
+    assert_eq!(
+        metric_value(
+            &text,
+            "tamiz_http_request_duration_seconds_count",
+            &[("route", "/v1/moderate")]
+        ),
+        Some(3.0)
+    );
+    let sum = metric_value(
+        &text,
+        "tamiz_http_request_duration_seconds_sum",
+        &[("route", "/v1/moderate")],
+    )
+    .unwrap();
+    assert!(sum > 0.0 && sum < 30.0, "{sum}");
+}

@@ -1,138 +1,12 @@
 //! The real binary: SIGTERM while a batch is in flight, and SIGHUP reloads.
 //!
-//! `tamiz serve --config DIR` with `TAMIZ__SERVER__PORT=0`; the port is read from the
-//! `listening on http://127.0.0.1:PORT` line on stderr.
+//! `tamiz serve --config DIR` with `TAMIZ__SERVER__PORT=0` (see [`crate::process::Server`]).
 
 use crate::helpers::{parse_response, write, write_fixture, INSULTS, REVIEW};
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::process::{keep_alive_request, Server};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    port: u16,
-    /// Every stderr line, as it arrives.
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Server {
-    fn start(config: &std::path::Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tamiz"))
-            .args(["serve", "--config"])
-            .arg(config)
-            .env_remove("TAMIZ_ENV")
-            .env_remove("RUST_LOG")
-            .env("TAMIZ__SERVER__PORT", "0")
-            .env("TAMIZ__SERVER__HOST", "127.0.0.1")
-            .env("TAMIZ__SERVER__WORKERS", "1")
-            .env("TAMIZ__SERVER__SHUTDOWN_GRACE_SECS", "20")
-            .env("TAMIZ__SERVER__REQUEST_TIMEOUT_SECS", "30")
-            .env("TAMIZ__LEXICON__WATCH", "false")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the tamiz binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            port: 0,
-            lines,
-            seen: Vec::new(),
-        };
-        let line = server.wait_for_line("listening on http://", Duration::from_secs(30));
-        let addr = line.rsplit("http://").next().unwrap().trim();
-        server.port = addr.rsplit(':').next().unwrap().parse().expect("a port");
-        server
-    }
-
-    /// Waits (bounded) for a stderr line containing `needle`.
-    fn wait_for_line(&mut self, needle: &str, within: Duration) -> String {
-        if let Some(l) = self.seen.iter().find(|l| l.contains(needle)) {
-            return l.clone();
-        }
-        let deadline = Instant::now() + within;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        let _ = self.child.kill();
-        panic!(
-            "no stderr line with {needle:?} within {within:?}; saw:\n{}",
-            self.seen.join("\n")
-        );
-    }
-
-    fn signal(&self, signal: libc::c_int) {
-        let pid = self.child.id() as libc::pid_t;
-        // SAFETY: sending a signal to our own child process; no memory is involved.
-        let rc = unsafe { libc::kill(pid, signal) };
-        assert_eq!(rc, 0, "kill({pid}, {signal})");
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        http(
-            self.port,
-            &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
-        )
-    }
-
-    /// Waits (bounded) for the process to exit.
-    fn wait_exit(&mut self, within: Duration) -> std::process::ExitStatus {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the server did not exit within {within:?}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn http(port: u16, request: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut buf = Vec::new();
-    stream.read_to_end(&mut buf).unwrap();
-    parse_response(&buf)
-}
-
-fn in_flight(server: &Server) -> Option<f64> {
-    let (_, body) = server.get("/metrics");
-    crate::helpers::metric_value(&body, "tamiz_http_requests_in_flight", &[])
-}
+use std::time::Duration;
 
 #[test]
 fn sigterm_during_a_slow_batch_lets_it_complete() {
@@ -154,11 +28,7 @@ fn sigterm_during_a_slow_batch_lets_it_complete() {
     let half = body.len() / 2;
     stream.write_all(&body.as_bytes()[..half]).unwrap();
     stream.flush().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while in_flight(&server) != Some(2.0) {
-        assert!(Instant::now() < deadline, "the batch never showed as in flight");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_in_flight(2.0);
 
     server.signal(libc::SIGTERM);
     server.wait_for_line("draining", Duration::from_secs(10));
@@ -168,17 +38,10 @@ fn sigterm_during_a_slow_batch_lets_it_complete() {
         "exited with a request in flight"
     );
     // New connections are no longer served.
-    let refused = match TcpStream::connect_timeout(&([127, 0, 0, 1], server.port).into(), Duration::from_secs(2)) {
-        Err(_) => true,
-        Ok(mut s) => {
-            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut buf = Vec::new();
-            let _ = s.read_to_end(&mut buf);
-            !String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200")
-        }
-    };
-    assert!(refused, "a new connection was served after SIGTERM");
+    assert!(
+        !new_connection_served(server.port),
+        "a new connection was served after SIGTERM"
+    );
 
     stream.write_all(&body.as_bytes()[half..]).unwrap();
     let mut buf = Vec::new();
@@ -221,4 +84,98 @@ fn sighup_reloads_the_wordlists() {
 
     server.signal(libc::SIGTERM);
     assert!(server.wait_exit(Duration::from_secs(15)).success());
+}
+
+#[test]
+fn tamiz_without_a_subcommand_serves_warns_about_open_keys_and_drains_on_sigint() {
+    let dir = write_fixture();
+    // No `serve`: `tamiz --config DIR` alone starts the service.
+    let mut server = Server::start_with(&dir.path().join("config"), &[], &[]);
+    server.wait_for_status("/healthz", 200, Duration::from_secs(10));
+    assert_eq!(server.get("/readyz").0, 200);
+    // The fixture configures no API key: the loud warning is on stderr, at WARN level.
+    let warning = server.wait_for_line("NO API KEYS CONFIGURED", Duration::from_secs(5));
+    assert!(warning.contains("WARN"), "{warning}");
+    assert!(
+        warning.contains("auth.api_keys"),
+        "the warning says what to set: {warning}"
+    );
+
+    // A connection opened (and used) before the signal: the drain keeps serving it.
+    let mut kept = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let (status, _) = keep_alive_request(&mut kept, "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assert_eq!(status, 200);
+
+    // A batch in flight, its handler waiting for the second half of the body.
+    let items: Vec<_> = (0..200).map(|i| serde_json::json!({"text": REVIEW, "id": i})).collect();
+    let body = serde_json::json!({ "items": items }).to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        stream,
+        "POST /v1/moderate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let half = body.len() / 2;
+    stream.write_all(&body.as_bytes()[..half]).unwrap();
+    stream.flush().unwrap();
+    server.wait_in_flight(2.0);
+
+    server.signal(libc::SIGINT);
+    let line = server.wait_for_line("draining", Duration::from_secs(10));
+    assert!(line.contains("SIGINT"), "the drain names the signal: {line}");
+
+    // Draining: nobody is told "ready" any more. The idle connection from before the signal is
+    // closed or answered 503 `draining`; new connections are not served at all.
+    kept.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = kept.write_all(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut buf = Vec::new();
+    let _ = kept.read_to_end(&mut buf);
+    if !buf.is_empty() {
+        let (status, response) = parse_response(&buf);
+        assert_eq!(status, 503, "{response}");
+        assert!(response.contains("\"draining\""), "{response}");
+    }
+    drop(kept);
+    assert!(
+        !new_connection_served(server.port),
+        "a new connection was served after SIGINT"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "exited with a request in flight"
+    );
+
+    stream.write_all(&body.as_bytes()[half..]).unwrap();
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).unwrap();
+    let (status, response) = parse_response(&buf);
+    assert_eq!(status, 200, "{response}");
+    let response: serde_json::Value = serde_json::from_str(&response).unwrap();
+    let results = response["results"].as_array().unwrap();
+    assert_eq!(results.len(), 200);
+    assert!(results
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r["id"] == i && r["decision"] == "review"));
+
+    // Well inside the 20 s grace period: the drain ends when the last request is answered.
+    let status = server.wait_exit(Duration::from_secs(15));
+    assert!(status.success(), "exit status {status}");
+}
+
+/// Whether a new connection to `port` gets a 200 for `GET /healthz` (2 s to connect, 5 s to answer).
+fn new_connection_served(port: u16) -> bool {
+    match TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(2)) {
+        Err(_) => false,
+        Ok(mut s) => {
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut buf = Vec::new();
+            let _ = s.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200")
+        }
+    }
 }
