@@ -42,6 +42,10 @@ pub struct ServerSettings {
     #[serde(default)]
     pub external_url: String,
     pub shutdown_grace_secs: u64,
+    /// Seconds between SIGTERM and closing the listener, while `/readyz` answers 503 and
+    /// requests are still served, so load balancers see the replica unready first.
+    #[serde(default)]
+    pub drain_delay_secs: u64,
     pub request_timeout_secs: u64,
     pub client_request_timeout_secs: u64,
     pub max_connections: usize,

@@ -6,8 +6,9 @@
 //! [`AppState`], and starts the file watcher. [`Application::run_until_stopped`] serves until
 //! SIGTERM or SIGINT, reloading on SIGHUP.
 //!
-//! Shutdown: on SIGTERM/SIGINT the service marks itself draining (`/readyz` answers 503), stops
-//! accepting connections, and gives requests in flight `server.shutdown_grace_secs` to finish.
+//! Shutdown: on SIGTERM/SIGINT the service marks itself draining (`/readyz` answers 503), keeps
+//! serving for `server.drain_delay_secs` so load balancers notice, then stops accepting
+//! connections and gives requests in flight `server.shutdown_grace_secs` to finish.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -201,6 +202,7 @@ fn install_signal_handlers(server: &Server, state: &web::Data<AppState>) -> anyh
     let handle = server.handle();
     let lifecycle = state.lifecycle.clone();
     let grace = state.settings.server.shutdown_grace_secs;
+    let delay = state.settings.server.drain_delay_secs;
     tokio::spawn(async move {
         let name = tokio::select! {
             _ = term.recv() => "SIGTERM",
@@ -209,9 +211,13 @@ fn install_signal_handlers(server: &Server, state: &web::Data<AppState>) -> anyh
         lifecycle.begin_draining();
         tracing::info!(
             signal = name,
+            delay_secs = delay,
             grace_secs = grace,
-            "draining: finishing requests in flight"
+            "draining: /readyz answers 503; finishing requests in flight"
         );
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
+        }
         handle.stop(true).await;
     });
     Ok(())

@@ -179,3 +179,38 @@ fn new_connection_served(port: u16) -> bool {
         }
     }
 }
+
+/// With `server.drain_delay_secs`, SIGTERM first makes `/readyz` answer 503 on new connections
+/// while scoring goes on, so a load balancer sees the replica unready before the listener closes.
+#[test]
+fn drain_delay_shows_not_ready_while_still_serving_then_exits() {
+    let dir = write_fixture();
+    let mut server = Server::start_with(
+        &dir.path().join("config"),
+        &["serve"],
+        &[("TAMIZ__SERVER__DRAIN_DELAY_SECS", "3")],
+    );
+    server.wait_for_status("/readyz", 200, Duration::from_secs(10));
+    server.signal(libc::SIGTERM);
+    let line = server.wait_for_line("draining", Duration::from_secs(10));
+    assert!(line.contains("SIGTERM"), "{line}");
+
+    // New connections during the delay: not ready, but still scored.
+    let (status, body) = server.get("/readyz");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("\"draining\""), "{body}");
+    let body = serde_json::json!({"text": REVIEW}).to_string();
+    let (status, response) = crate::process::http(
+        server.port,
+        &format!(
+            "POST /v1/moderate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(status, 200, "{response}");
+    assert!(response.contains("\"review\""), "{response}");
+
+    // Then the listener closes and, with nothing in flight, the process exits.
+    let status = server.wait_exit(Duration::from_secs(15));
+    assert!(status.success(), "exit status {status}");
+}
