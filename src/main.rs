@@ -4,7 +4,8 @@ use clap::Parser;
 use tamiz::cli::{self, Cli, Command};
 
 // Scoring makes many small, short-lived allocations (one per piece of evidence); mimalloc serves
-// them about 12% faster than the system allocator on the engine benchmark.
+// them about 12% faster than the system allocator on the engine benchmark. Built without
+// transparent huge pages (`no_thp`): with them, idle RSS was 50 MB instead of 20 MB.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
