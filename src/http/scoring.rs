@@ -106,11 +106,16 @@ fn pool() -> Result<&'static rayon::ThreadPool, ScoreError> {
 
 fn score_guarded(engine: &Engine, metrics: &Metrics, comment: &OwnedComment) -> Result<Scored, ScoreError> {
     let start = Instant::now();
-    let verdict = catch_unwind(AssertUnwindSafe(|| engine.score(&comment.as_comment())))
-        .map_err(|panic| ScoreError::Panicked(panic_message(panic.as_ref())))?;
+    let verdict = guarded(|| engine.score(&comment.as_comment()))?;
     let took = start.elapsed();
     metrics.verdict_scored(engine, &verdict, comment.text.chars().count(), took);
     Ok(Scored { verdict, took })
+}
+
+/// Runs `score`, turning a panic into [`ScoreError::Panicked`]: that comment fails (a 500, or an
+/// error in its batch slot), the worker and every other request carry on.
+fn guarded(score: impl FnOnce() -> Verdict) -> Result<Verdict, ScoreError> {
+    catch_unwind(AssertUnwindSafe(score)).map_err(|panic| ScoreError::Panicked(panic_message(panic.as_ref())))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -119,4 +124,34 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "non-string panic payload".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::errors::ApiError;
+    use actix_web::ResponseError;
+
+    #[test]
+    fn a_panic_while_scoring_is_a_500_for_that_comment_only() {
+        // Keep the expected panic's message out of the test output.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let failed = guarded(|| panic!("boom at byte 7"));
+        let failed_owned = guarded(|| panic!("{}", String::from("owned message")));
+        std::panic::set_hook(hook);
+
+        let Err(ScoreError::Panicked(message)) = failed else {
+            panic!("a panic must become ScoreError::Panicked");
+        };
+        assert_eq!(message, "boom at byte 7");
+        assert!(matches!(failed_owned, Err(ScoreError::Panicked(m)) if m == "owned message"));
+
+        let error = ApiError::from(ScoreError::Panicked(message));
+        assert_eq!(error.status_code().as_u16(), 500);
+        assert_eq!(error.code(), "internal");
+        // The client is told that scoring failed, not what the panic said.
+        assert!(!error.public_message().contains("boom"), "{}", error.public_message());
+        assert_eq!(error.to_json()["error"]["code"], "internal");
+    }
 }
