@@ -713,3 +713,54 @@ async fn rate_limit_answers_429_in_each_surfaces_shape() {
     let health = app.client.get(format!("{}/healthz", app.base)).send().await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
 }
+
+/// Every scoring surface names the lexicon that answered in `X-Tamiz-Lexicon-Version`, the same
+/// version `/v1/lexicon` reports (the compatibility wire shapes have no field for it).
+#[tokio::test]
+async fn every_scoring_surface_names_its_lexicon_version_in_a_header() {
+    let app = spawn_app().await;
+    let lexicon: Value = app
+        .client
+        .get(format!("{}/v1/lexicon", app.base))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let version = lexicon["version"].as_str().unwrap().to_string();
+    let coral_body = coral_request("you are a moron");
+    let requests = [
+        app.client
+            .post(format!("{}/v1alpha1/comments:analyze?key={KEY}", app.base))
+            .json(&json!({"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}})),
+        app.client
+            .post(format!("{}/v1/moderations", app.base))
+            .bearer_auth(KEY)
+            .json(&json!({"input": "hi"})),
+        app.client
+            .post(format!("{}/v1/moderate", app.base))
+            .bearer_auth(KEY)
+            .json(&json!({"text": "hi"})),
+        app.client
+            .post(format!("{}/v1/moderate/batch", app.base))
+            .bearer_auth(KEY)
+            .json(&json!({"items": [{"text": "hi"}]})),
+        app.client
+            .post(format!("{}/coral/moderate", app.base))
+            .header("content-type", "application/json")
+            .header("X-Coral-Signature", signed("new", &coral_body))
+            .body(serde_json::to_vec(&coral_body).unwrap()),
+    ];
+    for req in requests {
+        let res = req.send().await.unwrap();
+        let url = res.url().path().to_string();
+        assert!(res.status().is_success(), "{url}: {}", res.status());
+        let got = res
+            .headers()
+            .get("x-tamiz-lexicon-version")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(got.as_deref(), Some(version.as_str()), "{url}");
+    }
+}

@@ -481,9 +481,10 @@ pub(crate) async fn moderate(
         decision = %scored.verdict.decision,
         "coral moderation request"
     );
+    let version = (super::LEXICON_VERSION_HEADER, engine.version().to_string());
     Ok(match respond(&scored.verdict, engine.thresholds()) {
-        Some(answer) => HttpResponse::Ok().json(answer),
-        None => HttpResponse::NoContent().finish(),
+        Some(answer) => HttpResponse::Ok().insert_header(version).json(answer),
+        None => HttpResponse::NoContent().insert_header(version).finish(),
     })
 }
 

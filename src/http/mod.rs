@@ -47,6 +47,10 @@ pub mod startup;
 
 pub use startup::Application;
 
+/// Names the lexicon that answered, on every scoring response of every surface (the native body
+/// also carries it as `lexicon_version`; the compatibility wire shapes have no field for it).
+pub const LEXICON_VERSION_HEADER: &str = "x-tamiz-lexicon-version";
+
 use crate::metrics::Metrics;
 use crate::reload::{LiveEngine, Reloader};
 use crate::settings::Settings;

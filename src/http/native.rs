@@ -238,7 +238,12 @@ pub(crate) async fn moderate(
     let scored = results
         .pop()
         .ok_or_else(|| scoring::ScoreError::Pool("no result".into()))??;
-    Ok(HttpResponse::Ok().json(Moderated::new(item.id.as_ref(), &scored)))
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            super::LEXICON_VERSION_HEADER,
+            scored.verdict.lexicon_version.to_string(),
+        ))
+        .json(Moderated::new(item.id.as_ref(), &scored)))
 }
 
 /// Scores up to `limits.max_batch_items` comments; one bad item does not fail the others.
@@ -305,6 +310,7 @@ pub(crate) async fn moderate_batch(
     }
 
     let engine = state.engine.current();
+    let version = (super::LEXICON_VERSION_HEADER, engine.version().to_string());
     let scored = scoring::score(engine, state.metrics.clone(), comments).await?;
     let mut scored_iter = scored.iter();
     let results: Vec<Slot<'_>> = slots
@@ -318,7 +324,9 @@ pub(crate) async fn moderate_batch(
             },
         })
         .collect();
-    Ok(HttpResponse::Ok().json(BatchResponse { results }))
+    Ok(HttpResponse::Ok()
+        .insert_header(version)
+        .json(BatchResponse { results }))
 }
 
 /// `GET /v1/lexicon`.

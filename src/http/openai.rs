@@ -474,11 +474,13 @@ pub(crate) async fn moderations(
         .into_iter()
         .map(|s| s.map(|s| result(&s.verdict, thresholds)))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Ok().json(ModerationResponse {
-        id: new_id(),
-        model: request.model.unwrap_or_else(|| DEFAULT_MODEL.to_string()),
-        results,
-    }))
+    Ok(HttpResponse::Ok()
+        .insert_header((super::LEXICON_VERSION_HEADER, engine.version().to_string()))
+        .json(ModerationResponse {
+            id: new_id(),
+            model: request.model.unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+            results,
+        }))
 }
 
 #[cfg(test)]

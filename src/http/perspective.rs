@@ -510,6 +510,10 @@ pub(crate) async fn analyze_handler(
         .await?
         .pop()
         .ok_or_else(|| ScoreError::Pool("no result".into()))??;
+    let version = (
+        super::LEXICON_VERSION_HEADER,
+        scored.verdict.lexicon_version.to_string(),
+    );
     let response = if parsed.span_annotations {
         // Span scores score each span on its own: engine work, so off the async workers.
         web::block(move || respond(&engine, &parsed, &scored.verdict))
@@ -518,7 +522,7 @@ pub(crate) async fn analyze_handler(
     } else {
         respond(&engine, &parsed, &scored.verdict)
     };
-    Ok(HttpResponse::Ok().json(response))
+    Ok(HttpResponse::Ok().insert_header(version).json(response))
 }
 
 /// Perspective's `comments:suggestscore`: appends moderator feedback to the feedback log.
