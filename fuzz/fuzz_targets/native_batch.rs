@@ -13,6 +13,8 @@ fuzz_target!(|data: &[u8]| {
         max_text_chars: 2_000,
         max_batch_items: 100,
         max_json_depth: 32,
+        rate_limit_per_minute: 0,
+        rate_limit_burst: 0,
     };
     if json::nesting_depth(data) > limits.max_json_depth {
         return;
