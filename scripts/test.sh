@@ -40,6 +40,13 @@ if [ -f tests/soak/soak.py ]; then
   TAMIZ_BIN="$PWD/target/release/tamiz" python3 tests/soak/soak.py --seconds "${SOAK_SECS:-60}"
 fi
 
+if [ -f fuzz/Cargo.toml ]; then
+  step "fuzz targets compile (cargo check; running them is opt-in below)"
+  # The fuzz crate is outside the workspace, so nothing else notices when a target stops
+  # compiling against the library (a new settings field, say).
+  (cd fuzz && cargo check --quiet --bins)
+fi
+
 # Opt-in (a fresh fuzz build takes 5-7 minutes on 2 cores): FUZZ_SECS=20 bash scripts/test.sh
 if [ -n "${FUZZ_SECS:-}" ] && [ -f fuzz/run.sh ]; then
   step "cargo fuzz: every target for ${FUZZ_SECS} s"
