@@ -347,29 +347,32 @@ fn reasons(p: &super::config::Params, scores: &Scores, raw: &[Raw], weights: &[f
         } else {
             continue;
         };
-        // The three heaviest pieces of evidence, picked before any of them is formatted.
-        let mut top: Vec<(f32, usize)> = raw
-            .iter()
-            .zip(weights)
-            .enumerate()
-            .filter(|(_, (r, _))| {
-                r.category == c
-                    || c == Category::Toxicity
-                    || (c == Category::SevereToxicity && (r.severe || r.category == Category::Threat))
-            })
-            .map(|(i, (_, w))| (*w, i))
-            .collect();
-        // Heaviest first, earlier evidence first among equals.
-        let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        let k = top.len().min(3);
-        if k > 0 && top.len() > k {
-            top.select_nth_unstable_by(k - 1, order);
+        // The three heaviest pieces of evidence (earlier first among equals), kept in a fixed
+        // array in one pass and formatted only once chosen.
+        let heavier = |a: (f32, usize), b: (f32, usize)| a.0.total_cmp(&b.0).reverse().then(a.1.cmp(&b.1)).is_lt();
+        let mut top: [(f32, usize); 3] = [(0.0, 0); 3];
+        let mut kept = 0;
+        for (i, (r, w)) in raw.iter().zip(weights).enumerate() {
+            let counts = r.category == c
+                || c == Category::Toxicity
+                || (c == Category::SevereToxicity && (r.severe || r.category == Category::Threat));
+            if !counts {
+                continue;
+            }
+            let mut at = kept.min(3);
+            while at > 0 && heavier((*w, i), top[at - 1]) {
+                at -= 1;
+            }
+            if at < 3 {
+                top.copy_within(at..2, at + 1);
+                top[at] = (*w, i);
+                kept = (kept + 1).min(3);
+            }
         }
-        top.truncate(k);
-        top.sort_by(order);
+        let top = &top[..kept];
         let names: Vec<String> = top
-            .into_iter()
-            .map(|(_, i)| format!("{} \"{}\"", raw[i].rule, raw[i].term))
+            .iter()
+            .map(|&(_, i)| format!("{} \"{}\"", raw[i].rule, raw[i].term))
             .collect();
         out.push(format!(
             "{c} {s:.2} >= {level} threshold {bound:.2}{}",
