@@ -14,21 +14,7 @@ fn sigterm_during_a_slow_batch_lets_it_complete() {
     let mut server = Server::start(&dir.path().join("config"));
     assert_eq!(server.get("/readyz").0, 200);
 
-    let items: Vec<_> = (0..500).map(|i| serde_json::json!({"text": REVIEW, "id": i})).collect();
-    let body = serde_json::json!({ "items": items }).to_string();
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        stream,
-        "POST /v1/moderate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    // Half the body: the batch is now in flight, its handler waiting for the rest.
-    let half = body.len() / 2;
-    stream.write_all(&body.as_bytes()[..half]).unwrap();
-    stream.flush().unwrap();
-    server.wait_in_flight(2.0);
+    let (mut stream, rest) = half_sent_batch(&server, 500);
 
     server.signal(libc::SIGTERM);
     server.wait_for_line("draining", Duration::from_secs(10));
@@ -43,7 +29,7 @@ fn sigterm_during_a_slow_batch_lets_it_complete() {
         "a new connection was served after SIGTERM"
     );
 
-    finish_batch_then_exit(&mut server, &mut stream, &body.as_bytes()[half..], 500);
+    finish_batch_then_exit(&mut server, &mut stream, &rest, 500);
 }
 
 #[test]
@@ -94,20 +80,7 @@ fn tamiz_without_a_subcommand_serves_warns_about_open_keys_and_drains_on_sigint(
     assert_eq!(status, 200);
 
     // A batch in flight, its handler waiting for the second half of the body.
-    let items: Vec<_> = (0..200).map(|i| serde_json::json!({"text": REVIEW, "id": i})).collect();
-    let body = serde_json::json!({ "items": items }).to_string();
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        stream,
-        "POST /v1/moderate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    let half = body.len() / 2;
-    stream.write_all(&body.as_bytes()[..half]).unwrap();
-    stream.flush().unwrap();
-    server.wait_in_flight(2.0);
+    let (mut stream, rest) = half_sent_batch(&server, 200);
 
     server.signal(libc::SIGINT);
     let line = server.wait_for_line("draining", Duration::from_secs(10));
@@ -134,7 +107,29 @@ fn tamiz_without_a_subcommand_serves_warns_about_open_keys_and_drains_on_sigint(
         "exited with a request in flight"
     );
 
-    finish_batch_then_exit(&mut server, &mut stream, &body.as_bytes()[half..], 200);
+    finish_batch_then_exit(&mut server, &mut stream, &rest, 200);
+}
+
+/// Starts a batch of `items` REVIEW comments and sends half its body, so it is in flight with
+/// its handler waiting for the rest (returned, with the open connection).
+fn half_sent_batch(server: &Server, items: usize) -> (TcpStream, Vec<u8>) {
+    let items: Vec<_> = (0..items)
+        .map(|i| serde_json::json!({"text": REVIEW, "id": i}))
+        .collect();
+    let body = serde_json::json!({ "items": items }).to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        stream,
+        "POST /v1/moderate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let half = body.len() / 2;
+    stream.write_all(&body.as_bytes()[..half]).unwrap();
+    stream.flush().unwrap();
+    server.wait_in_flight(2.0);
+    (stream, body.as_bytes()[half..].to_vec())
 }
 
 /// Sends the rest of a batch of `items` REVIEW comments held in flight across a drain, checks
