@@ -6,34 +6,33 @@ use super::category::{Category, Language};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Names of every heuristic rule, so a typo in config is an error rather than a silent zero.
+/// Every heuristic rule, by the stable id it has in `matches`; config names a rule without the
+/// `heuristic:` prefix, and a typo there is an error rather than a silent zero. Static strings, so
+/// evidence carries no allocation and no shared reference count per match.
 pub const RULES: [&str; 9] = [
-    "insult/second-person",
-    "insult/name-calling",
-    "insult/exclamative",
-    "threat/intent-violence-target",
-    "threat/wish-harm",
-    "threat/passive-deserve",
-    "signal/shouting",
-    "signal/repeated-punctuation",
-    "context/reply-to-parent",
+    "heuristic:insult/second-person",
+    "heuristic:insult/name-calling",
+    "heuristic:insult/exclamative",
+    "heuristic:threat/intent-violence-target",
+    "heuristic:threat/wish-harm",
+    "heuristic:threat/passive-deserve",
+    "heuristic:signal/shouting",
+    "heuristic:signal/repeated-punctuation",
+    "heuristic:context/reply-to-parent",
 ];
 
-/// The stable id of a heuristic rule as it appears in `matches` (`heuristic:insult/second-person`).
-/// Static strings, so evidence carries no allocation and no shared reference count per match.
+/// A rule's name as config writes it: its id without `heuristic:`.
+fn rule_name(id: &'static str) -> &'static str {
+    id.strip_prefix("heuristic:").unwrap_or(id)
+}
+
+/// The stable id of a heuristic rule named as in config (`insult/second-person`).
 pub fn heuristic_rule_id(rule: &str) -> &'static str {
-    match rule {
-        "insult/second-person" => "heuristic:insult/second-person",
-        "insult/name-calling" => "heuristic:insult/name-calling",
-        "insult/exclamative" => "heuristic:insult/exclamative",
-        "threat/intent-violence-target" => "heuristic:threat/intent-violence-target",
-        "threat/wish-harm" => "heuristic:threat/wish-harm",
-        "threat/passive-deserve" => "heuristic:threat/passive-deserve",
-        "signal/shouting" => "heuristic:signal/shouting",
-        "signal/repeated-punctuation" => "heuristic:signal/repeated-punctuation",
-        "context/reply-to-parent" => "heuristic:context/reply-to-parent",
-        _ => "heuristic:unknown",
-    }
+    RULES
+        .iter()
+        .copied()
+        .find(|id| rule_name(id) == rule)
+        .unwrap_or("heuristic:unknown")
 }
 
 /// A category's decision thresholds.
@@ -138,14 +137,14 @@ impl Params {
         }
         let mut rules = BTreeMap::new();
         for (name, w) in &cfg.rules {
-            match RULES.iter().find(|r| *r == name) {
+            match RULES.iter().map(|id| rule_name(id)).find(|r| r == name) {
                 Some(r) if w.is_finite() => {
-                    rules.insert(*r, *w);
+                    rules.insert(r, *w);
                 }
                 Some(_) => problems.push(format!("engine.rules.\"{name}\" must be a finite number")),
                 None => problems.push(format!(
                     "engine.rules: unknown rule \"{name}\" (known: {})",
-                    RULES.join(", ")
+                    RULES.map(rule_name).join(", ")
                 )),
             }
         }

@@ -68,46 +68,25 @@ pub struct Entry {
 /// The rule id of a list entry: `lexicon:en/insult`, `learned:es/toxicity`. Static strings, so a
 /// match cites its rule without an allocation or a shared reference count.
 pub fn rule_id(source: Source, language: Language, category: Category) -> &'static str {
-    const OPERATOR: [[&str; 7]; 2] = [
-        [
-            "lexicon:en/toxicity",
-            "lexicon:en/severe_toxicity",
-            "lexicon:en/insult",
-            "lexicon:en/threat",
-            "lexicon:en/profanity",
-            "lexicon:en/identity_attack",
-            "lexicon:en/sexually_explicit",
-        ],
-        [
-            "lexicon:es/toxicity",
-            "lexicon:es/severe_toxicity",
-            "lexicon:es/insult",
-            "lexicon:es/threat",
-            "lexicon:es/profanity",
-            "lexicon:es/identity_attack",
-            "lexicon:es/sexually_explicit",
-        ],
-    ];
-    const LEARNED: [[&str; 7]; 2] = [
-        [
-            "learned:en/toxicity",
-            "learned:en/severe_toxicity",
-            "learned:en/insult",
-            "learned:en/threat",
-            "learned:en/profanity",
-            "learned:en/identity_attack",
-            "learned:en/sexually_explicit",
-        ],
-        [
-            "learned:es/toxicity",
-            "learned:es/severe_toxicity",
-            "learned:es/insult",
-            "learned:es/threat",
-            "learned:es/profanity",
-            "learned:es/identity_attack",
-            "learned:es/sexually_explicit",
-        ],
-    ];
+    // One row per language, one column per category in `Category::ALL` order.
+    macro_rules! ids {
+        ($source:literal) => {
+            [ids!($source, "en"), ids!($source, "es")]
+        };
+        ($source:literal, $language:literal) => {
+            [
+                concat!($source, ":", $language, "/toxicity"),
+                concat!($source, ":", $language, "/severe_toxicity"),
+                concat!($source, ":", $language, "/insult"),
+                concat!($source, ":", $language, "/threat"),
+                concat!($source, ":", $language, "/profanity"),
+                concat!($source, ":", $language, "/identity_attack"),
+                concat!($source, ":", $language, "/sexually_explicit"),
+            ]
+        };
+    }
+    const OPERATOR: [[&str; 7]; 2] = ids!("lexicon");
+    const LEARNED: [[&str; 7]; 2] = ids!("learned");
     let table = match source {
         Source::Operator => &OPERATOR,
         Source::Learned => &LEARNED,

@@ -410,11 +410,10 @@ fn squeeze(units: Vec<Unit>) -> Normalized {
             end: u.end,
             elongated: u.elongated,
         };
+        n.text.push(u.ch);
         if u.ch.is_ascii() {
-            n.text.push(u.ch);
             n.origin.push(o);
         } else {
-            n.text.push(u.ch);
             n.origin.extend(std::iter::repeat_n(o, u.ch.len_utf8()));
         }
     };

@@ -105,8 +105,9 @@ impl KeyRing {
     /// second's worth, at least 1); `per_minute` 0 turns the limit off.
     pub fn with_rate_limit(mut self, per_minute: u32, burst: u32) -> KeyRing {
         self.limiter = NonZeroU32::new(per_minute).map(|rate| {
-            let burst =
-                NonZeroU32::new(burst).unwrap_or(NonZeroU32::new(rate.get().div_ceil(60)).unwrap_or(NonZeroU32::MIN));
+            let burst = NonZeroU32::new(burst)
+                .or(NonZeroU32::new(rate.get().div_ceil(60)))
+                .unwrap_or(NonZeroU32::MIN);
             Arc::new(RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)))
         });
         self

@@ -481,7 +481,7 @@ pub(crate) async fn moderate(
         decision = %scored.verdict.decision,
         "coral moderation request"
     );
-    let version = (super::LEXICON_VERSION_HEADER, engine.version().to_string());
+    let version = super::lexicon_version_header(engine.version());
     Ok(match respond(&scored.verdict, engine.thresholds()) {
         Some(answer) => HttpResponse::Ok().insert_header(version).json(answer),
         None => HttpResponse::NoContent().insert_header(version).finish(),

@@ -51,6 +51,11 @@ pub use startup::Application;
 /// also carries it as `lexicon_version`; the compatibility wire shapes have no field for it).
 pub const LEXICON_VERSION_HEADER: &str = "x-tamiz-lexicon-version";
 
+/// The [`LEXICON_VERSION_HEADER`] naming `version`, for `HttpResponseBuilder::insert_header`.
+pub fn lexicon_version_header(version: &str) -> (&'static str, String) {
+    (LEXICON_VERSION_HEADER, version.to_string())
+}
+
 use crate::metrics::Metrics;
 use crate::reload::{LiveEngine, Reloader};
 use crate::settings::Settings;

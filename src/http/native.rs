@@ -239,10 +239,7 @@ pub(crate) async fn moderate(
         .pop()
         .ok_or_else(|| scoring::ScoreError::Pool("no result".into()))??;
     Ok(HttpResponse::Ok()
-        .insert_header((
-            super::LEXICON_VERSION_HEADER,
-            scored.verdict.lexicon_version.to_string(),
-        ))
+        .insert_header(super::lexicon_version_header(&scored.verdict.lexicon_version))
         .json(Moderated::new(item.id.as_ref(), &scored)))
 }
 
@@ -310,7 +307,7 @@ pub(crate) async fn moderate_batch(
     }
 
     let engine = state.engine.current();
-    let version = (super::LEXICON_VERSION_HEADER, engine.version().to_string());
+    let version = super::lexicon_version_header(engine.version());
     let scored = scoring::score(engine, state.metrics.clone(), comments).await?;
     let mut scored_iter = scored.iter();
     let results: Vec<Slot<'_>> = slots

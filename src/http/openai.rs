@@ -475,7 +475,7 @@ pub(crate) async fn moderations(
         .map(|s| s.map(|s| result(&s.verdict, thresholds)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok()
-        .insert_header((super::LEXICON_VERSION_HEADER, engine.version().to_string()))
+        .insert_header(super::lexicon_version_header(engine.version()))
         .json(ModerationResponse {
             id: new_id(),
             model: request.model.unwrap_or_else(|| DEFAULT_MODEL.to_string()),

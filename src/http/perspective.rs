@@ -510,10 +510,7 @@ pub(crate) async fn analyze_handler(
         .await?
         .pop()
         .ok_or_else(|| ScoreError::Pool("no result".into()))??;
-    let version = (
-        super::LEXICON_VERSION_HEADER,
-        scored.verdict.lexicon_version.to_string(),
-    );
+    let version = super::lexicon_version_header(&scored.verdict.lexicon_version);
     let response = if parsed.span_annotations {
         // Span scores score each span on its own: engine work, so off the async workers.
         web::block(move || respond(&engine, &parsed, &scored.verdict))

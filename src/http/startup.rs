@@ -227,9 +227,13 @@ fn install_signal_handlers(server: &Server, state: &web::Data<AppState>) -> anyh
 fn install_signal_handlers(server: &Server, state: &web::Data<AppState>) -> anyhow::Result<()> {
     let handle = server.handle();
     let lifecycle = state.lifecycle.clone();
+    let delay = state.settings.server.drain_delay_secs;
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             lifecycle.begin_draining();
+            if delay > 0 {
+                tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
+            }
             handle.stop(true).await;
         }
     });
