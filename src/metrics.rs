@@ -19,8 +19,8 @@
 
 use crate::engine::{Category, Decision, Engine, EvidenceSource, Language, Verdict};
 use prometheus::{
-    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Gauge, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use std::fmt::Display;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -80,9 +80,14 @@ pub struct Metrics {
     http_requests: IntCounterVec,
     http_duration: HistogramVec,
     http_in_flight: IntGauge,
-    decisions: IntCounterVec,
-    category_flags: IntCounterVec,
-    matches: IntCounterVec,
+    /// Children of the per-comment counters, resolved once: `with_label_values` hashes the
+    /// labels and takes a lock, and a comment carries dozens of pieces of evidence.
+    /// Indexed by decision and language.
+    decisions: [[IntCounter; 2]; 3],
+    /// Indexed by category, then review (0) or reject (1).
+    category_flags: [[IntCounter; 2]; 7],
+    /// Indexed by category, then evidence source.
+    matches: [[IntCounter; 3]; 7],
     scoring_duration: Histogram,
     comment_chars: Histogram,
     lexicon_entries: IntGaugeVec,
@@ -197,23 +202,13 @@ impl Metrics {
         build_info
             .with_label_values(&[env!("CARGO_PKG_VERSION"), GIT_SHA])
             .set(1);
-        for d in Decision::ALL {
-            for l in Language::ALL {
-                decisions.with_label_values(&[d.as_str(), l.as_str()]);
-            }
-        }
-        for c in Category::ALL {
-            for level in ["review", "reject"] {
-                category_flags.with_label_values(&[c.as_str(), level]);
-            }
-            for s in [
-                EvidenceSource::Lexicon,
-                EvidenceSource::Learned,
-                EvidenceSource::Heuristic,
-            ] {
-                matches.with_label_values(&[c.as_str(), s.as_str()]);
-            }
-        }
+        // Creating the children also pre-fills every series with zero.
+        let decisions =
+            Decision::ALL.map(|d| Language::ALL.map(|l| decisions.with_label_values(&[d.as_str(), l.as_str()])));
+        let category_flags = Category::ALL
+            .map(|c| ["review", "reject"].map(|level| category_flags.with_label_values(&[c.as_str(), level])));
+        let matches =
+            Category::ALL.map(|c| EvidenceSource::ALL.map(|s| matches.with_label_values(&[c.as_str(), s.as_str()])));
         for result in ["success", "failure"] {
             lexicon_reloads.with_label_values(&[result]);
         }
@@ -290,30 +285,31 @@ impl Metrics {
     /// One comment was scored by `engine` in `took`: decision, flags, evidence, length, time.
     /// The comment's text is logged at debug level only.
     pub fn verdict_scored(&self, engine: &Engine, verdict: &Verdict, chars: usize, took: Duration) {
-        self.decisions
-            .with_label_values(&[verdict.decision.as_str(), verdict.language.as_str()])
-            .inc();
+        self.decisions[verdict.decision as usize][verdict.language as usize].inc();
         let thresholds = engine.thresholds();
         for c in Category::ALL {
             let score = verdict.scores.get(c);
             let t = thresholds[c.index()];
             if score >= t.reject {
-                self.category_flags.with_label_values(&[c.as_str(), "reject"]).inc();
+                self.category_flags[c.index()][1].inc();
             } else if score >= t.review {
-                self.category_flags.with_label_values(&[c.as_str(), "review"]).inc();
+                self.category_flags[c.index()][0].inc();
             }
         }
-        for m in &verdict.matches {
-            self.matches
-                .with_label_values(&[m.category.as_str(), m.source.as_str()])
-                .inc();
+        // The engine counted its evidence: one atomic add per non-empty series.
+        for (row, children) in verdict.evidence_counts.0.iter().zip(&self.matches) {
+            for (&n, child) in row.iter().zip(children) {
+                if n > 0 {
+                    child.inc_by(u64::from(n));
+                }
+            }
         }
         self.scoring_duration.observe(took.as_secs_f64());
         self.comment_chars.observe(chars as f64);
         tracing::debug!(
             decision = verdict.decision.as_str(),
             language = verdict.language.as_str(),
-            matches = verdict.matches.len(),
+            matches = verdict.evidence_counts.0.iter().flatten().sum::<u32>(),
             chars,
             took_us = took.as_micros() as u64,
             "scored"

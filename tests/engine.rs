@@ -275,3 +275,45 @@ fn news_paragraphs_are_all_allowed() {
     assert_eq!(n, 158);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn scores_only_detail_weighs_the_same_evidence_without_reporting_it() {
+    use tamiz::engine::{Detail, EvidenceSource};
+    let mut texts: Vec<String> = corpus().into_iter().map(|c| c.text).collect();
+    // Replies, Spanish, evasions and an empty comment take the other paths through the scorer.
+    texts.extend(
+        [
+            "eres un pendejo",
+            "you 1d10t",
+            "f.u.c.k off",
+            "  ",
+            "I don't think you are an idiot",
+        ]
+        .map(String::from),
+    );
+    for (i, text) in texts.iter().enumerate() {
+        let parent = (i % 2 == 0).then_some("what do you know");
+        let comment = Comment {
+            text,
+            language: None,
+            parent,
+        };
+        let full = engine().score_with(&comment, Detail::Full);
+        let quick = engine().score_with(&comment, Detail::Scores);
+        assert_eq!(quick.scores, full.scores, "{text:?}");
+        assert_eq!(quick.decision, full.decision, "{text:?}");
+        assert_eq!(quick.language, full.language, "{text:?}");
+        assert!(quick.matches.is_empty() && quick.reasons.is_empty(), "{text:?}");
+        assert!(!full.reasons.is_empty(), "{text:?}");
+        // The counts the metrics read agree with the evidence a full verdict reports.
+        let mut counted = [[0u32; 3]; 7];
+        for m in &full.matches {
+            counted[m.category.index()][m.source as usize] += 1;
+        }
+        assert_eq!(full.evidence_counts.0, counted, "{text:?}");
+        assert_eq!(quick.evidence_counts, full.evidence_counts, "{text:?}");
+    }
+    for s in EvidenceSource::ALL {
+        assert_eq!(EvidenceSource::ALL[s as usize], s);
+    }
+}

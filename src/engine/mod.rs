@@ -89,6 +89,13 @@ pub enum EvidenceSource {
 }
 
 impl EvidenceSource {
+    /// In declaration order, so `source as usize` indexes it.
+    pub const ALL: [EvidenceSource; 3] = [
+        EvidenceSource::Lexicon,
+        EvidenceSource::Learned,
+        EvidenceSource::Heuristic,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EvidenceSource::Lexicon => "lexicon",
@@ -99,7 +106,10 @@ impl EvidenceSource {
 }
 
 /// One piece of evidence behind a score, with its span in the original text.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+///
+/// Serialized by hand (below) as one flat object: `#[serde(flatten)]` on the span would route
+/// every field of every match through serde's map machinery, and a verdict carries dozens.
+#[derive(Clone, Debug, utoipa::ToSchema)]
 pub struct Evidence {
     pub category: Category,
     /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
@@ -124,6 +134,29 @@ pub struct Evidence {
     pub severe: bool,
 }
 
+impl Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let sp = &self.span;
+        let mut m = s.serialize_struct("Evidence", 11 + usize::from(self.dampened))?;
+        m.serialize_field("category", &self.category)?;
+        m.serialize_field("rule", self.rule)?;
+        m.serialize_field("term", &*self.term)?;
+        m.serialize_field("matched", &self.matched)?;
+        m.serialize_field("start", &sp.start)?;
+        m.serialize_field("end", &sp.end)?;
+        m.serialize_field("utf16_start", &sp.utf16_start)?;
+        m.serialize_field("utf16_end", &sp.utf16_end)?;
+        m.serialize_field("byte_start", &sp.byte_start)?;
+        m.serialize_field("byte_end", &sp.byte_end)?;
+        m.serialize_field("weight", &self.weight)?;
+        if self.dampened {
+            m.serialize_field("dampened", &true)?;
+        }
+        m.end()
+    }
+}
+
 /// The engine's answer for one comment.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Verdict {
@@ -134,6 +167,26 @@ pub struct Verdict {
     pub language: Language,
     #[schema(value_type = String)]
     pub lexicon_version: Arc<str>,
+    /// How many pieces of evidence were weighed, whatever the [`Detail`] (for metrics).
+    #[serde(skip)]
+    pub evidence_counts: EvidenceCounts,
+}
+
+/// Pieces of evidence weighed for one comment, by category (`Category::index`) and source
+/// (`EvidenceSource as usize`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvidenceCounts(pub [[u32; 3]; 7]);
+
+/// How much of a [`Verdict`] to build.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: scores, decision, every piece of evidence located in the text, reasons.
+    #[default]
+    Full,
+    /// Decision and scores only (`matches` and `reasons` left empty), for clients that never
+    /// show evidence (the OpenAI surface, Perspective without span annotations). The scores are
+    /// exactly those of `Full`: the same evidence is weighed, just not reported.
+    Scores,
 }
 
 /// Counts and identity of the loaded lexicon, for `/v1/lexicon` and metrics.
@@ -243,13 +296,21 @@ impl Engine {
 
     /// Scores one comment. Never panics on any input.
     pub fn score(&self, comment: &Comment<'_>) -> Verdict {
-        score::score(self, comment).0
+        score::score(self, comment, Detail::Full).0
+    }
+
+    /// Scores one comment, building as much of the verdict as `detail` asks. Never panics.
+    pub fn score_with(&self, comment: &Comment<'_>, detail: Detail) -> Verdict {
+        score::score(self, comment, detail).0
     }
 
     /// Scores one comment and also returns the normalized text, for `tamiz explain`.
     pub fn explain(&self, comment: &Comment<'_>) -> Explanation {
-        let (verdict, normalized, _) = score::score(self, comment);
-        Explanation { verdict, normalized }
+        let (verdict, normalized, _) = score::score(self, comment, Detail::Full);
+        Explanation {
+            verdict,
+            normalized: normalized.text().to_string(),
+        }
     }
 
     /// The content hash of the wordlists and settings.

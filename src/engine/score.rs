@@ -22,9 +22,9 @@
 use super::category::{Category, Decision, Language};
 use super::heuristics::{self, insult, negation, signals, threat, Finding, Token};
 use super::lexicon::Source;
-use super::normalize::normalize;
+use super::normalize::{normalize, Normalized};
 use super::span::spans_for;
-use super::{Engine, Evidence, EvidenceSource, Scores, Verdict};
+use super::{Detail, Engine, Evidence, EvidenceCounts, EvidenceSource, Scores, Verdict};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -45,12 +45,11 @@ pub struct Features {
 }
 
 pub(super) fn features(engine: &Engine, comment: &super::Comment<'_>) -> Features {
-    let n = normalize(comment.text, &engine.leet);
+    let (_, n, logits) = score(engine, comment, Detail::Scores);
     let words = heuristics::tokenize(n.text())
         .iter()
         .map(|t| t.text.to_string())
         .collect();
-    let (_, _, logits) = score(engine, comment);
     Features { words, logits }
 }
 
@@ -61,7 +60,7 @@ struct Raw {
     key: u64,
     category: Category,
     rule: &'static str,
-    term: Arc<str>,
+    term: Term,
     /// Byte range in the original.
     range: (usize, usize),
     weight: f32,
@@ -70,11 +69,29 @@ struct Raw {
     severe: bool,
 }
 
+/// A lexicon entry's term is looked up only when the evidence is reported, so scoring alone
+/// never touches the entry's shared string.
+enum Term {
+    Entry(u32),
+    Text(Arc<str>),
+}
+
+impl Term {
+    fn get<'a>(&'a self, engine: &'a Engine) -> &'a Arc<str> {
+        match self {
+            Term::Entry(i) => &engine.lexicon.entries[*i as usize].term,
+            Term::Text(t) => t,
+        }
+    }
+}
+
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, String, [f32; 7]) {
+/// Scores `comment`; with [`Detail::Scores`] the evidence is weighed but not reported (no
+/// `matches`, no `reasons`), which skips locating, copying and formatting it.
+pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detail) -> (Verdict, Normalized, [f32; 7]) {
     let p = &engine.params;
     let text = comment.text;
     if text.trim().is_empty() {
@@ -82,11 +99,15 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             decision: Decision::Allow,
             scores: Scores([0.0; 7]),
             matches: Vec::new(),
-            reasons: vec!["empty comment".into()],
+            reasons: match detail {
+                Detail::Full => vec!["empty comment".into()],
+                Detail::Scores => Vec::new(),
+            },
             language: comment.language.unwrap_or(p.default_language),
             lexicon_version: engine.info.version.clone(),
+            evidence_counts: EvidenceCounts::default(),
         };
-        return (verdict, String::new(), p.bias);
+        return (verdict, Normalized::default(), p.bias);
     }
     let n = normalize(text, &engine.leet);
     let tokens = heuristics::tokenize(n.text());
@@ -121,7 +142,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             key: h.entry as u64,
             category: e.category,
             rule: e.rule,
-            term: e.term.clone(),
+            term: Term::Entry(h.entry),
             range: to_original(&n, h.start, h.end),
             weight: e.weight,
             dampened,
@@ -208,10 +229,34 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
         raw = kept;
         raw.extend(ctx);
     }
-    let reasons = reasons(p, &scores, &raw, &weights);
+    let mut evidence_counts = EvidenceCounts::default();
+    for r in &raw {
+        evidence_counts.0[r.category.index()][r.source as usize] += 1;
+    }
+    let (matches, reasons) = match detail {
+        Detail::Full => {
+            let reasons = reasons(engine, &scores, &raw, &weights);
+            (report(engine, text, raw, weights), reasons)
+        }
+        Detail::Scores => (Vec::new(), Vec::new()),
+    };
+    let verdict = Verdict {
+        decision,
+        scores,
+        matches,
+        reasons,
+        language,
+        lexicon_version: engine.info.version.clone(),
+        evidence_counts,
+    };
+    (verdict, n, logits)
+}
+
+/// The evidence as reported: located in the original text in every offset unit, in text order
+/// (among equal spans, in the order it was found).
+fn report(engine: &Engine, text: &str, raw: Vec<Raw>, weights: Vec<f32>) -> Vec<Evidence> {
     let ranges: Vec<(usize, usize)> = raw.iter().map(|r| r.range).collect();
     let spans = spans_for(text, &ranges);
-    // Matches go out in text order; among equal spans, in the order the evidence was found.
     // Sorting indices rather than the evidence keeps the sort cheap.
     let mut order: Vec<u32> = (0..raw.len() as u32).collect();
     order.sort_by_key(|&i| raw[i as usize].range);
@@ -223,7 +268,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             Some(Evidence {
                 category: r.category,
                 rule: r.rule,
-                term: r.term,
+                term: r.term.get(engine).clone(),
                 matched: text.get(r.range.0..r.range.1).unwrap_or("").to_string(),
                 span,
                 weight: (weight as f64 * 1000.0).round() / 1000.0,
@@ -233,16 +278,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>) -> (Verdict, 
             })
         })
         .collect();
-    let matches: Vec<Evidence> = order.iter().filter_map(|&i| slots[i as usize].take()).collect();
-    let verdict = Verdict {
-        decision,
-        scores,
-        matches,
-        reasons,
-        language,
-        lexicon_version: engine.info.version.clone(),
-    };
-    (verdict, n.text().to_string(), logits)
+    order.iter().filter_map(|&i| slots[i as usize].take()).collect()
 }
 
 fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (usize, usize), dampened: bool) -> Raw {
@@ -255,7 +291,7 @@ fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (
         key: h.finish() | (1 << 63),
         category,
         rule: super::config::heuristic_rule_id(rule),
-        term: Arc::from(term),
+        term: Term::Text(Arc::from(term)),
         range,
         weight,
         dampened,
@@ -335,7 +371,8 @@ fn decide(p: &super::config::Params, scores: &Scores) -> Decision {
 }
 
 /// One sentence per category whose threshold was crossed, naming the strongest evidence.
-fn reasons(p: &super::config::Params, scores: &Scores, raw: &[Raw], weights: &[f32]) -> Vec<String> {
+fn reasons(engine: &Engine, scores: &Scores, raw: &[Raw], weights: &[f32]) -> Vec<String> {
+    let p = &engine.params;
     let mut out = Vec::new();
     for c in Category::ALL {
         let t = p.thresholds[c.index()];
@@ -372,7 +409,7 @@ fn reasons(p: &super::config::Params, scores: &Scores, raw: &[Raw], weights: &[f
         let top = &top[..kept];
         let names: Vec<String> = top
             .iter()
-            .map(|&(_, i)| format!("{} \"{}\"", raw[i].rule, raw[i].term))
+            .map(|&(_, i)| format!("{} \"{}\"", raw[i].rule, raw[i].term.get(engine)))
             .collect();
         out.push(format!(
             "{c} {s:.2} >= {level} threshold {bound:.2}{}",

@@ -15,10 +15,12 @@ use super::auth::ApiKey;
 use super::errors::{method_not_allowed, ApiError, ApiErrorBody};
 use super::json::{self, ParseError};
 use super::scoring::{self, OwnedComment, Scored};
+use super::verdict_json;
 use super::AppState;
-use crate::engine::{Language, Verdict};
+use crate::engine::{Detail, Language, Verdict};
 use crate::metrics::unix_seconds;
 use crate::settings::Limits;
+use actix_web::mime;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -178,8 +180,11 @@ pub(crate) struct Moderated<'a> {
     took_us: u64,
 }
 
+// Responses are written by `verdict_json`; these serde types are its reference in tests and the
+// OpenAPI schema of the responses.
 impl<'a> Moderated<'a> {
-    fn new(id: Option<&'a CommentId>, scored: &'a Scored) -> Self {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn new(id: Option<&'a CommentId>, scored: &'a Scored) -> Self {
         Moderated {
             id,
             verdict: &scored.verdict,
@@ -192,6 +197,7 @@ impl<'a> Moderated<'a> {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 #[schema(as = BatchSlot)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) enum Slot<'a> {
     Scored(Moderated<'a>),
     #[schema(value_type = super::openapi::BatchItemError)]
@@ -201,7 +207,7 @@ pub(crate) enum Slot<'a> {
 /// `POST /v1/moderate/batch`: one slot per item, in request order.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct BatchResponse<'a> {
-    results: Vec<Slot<'a>>,
+    pub(crate) results: Vec<Slot<'a>>,
 }
 
 /// Scores one comment.
@@ -234,13 +240,16 @@ pub(crate) async fn moderate(
     let bytes = json::read_body(&req, body, limits).await?;
     let item = ModerationItem::parse(json::parse(&bytes)?, limits, "")?;
     let engine = state.engine.current();
-    let mut results = scoring::score(engine, state.metrics.clone(), vec![item.comment]).await?;
+    let mut results = scoring::score(engine, state.metrics.clone(), vec![item.comment], Detail::Full).await?;
     let scored = results
         .pop()
         .ok_or_else(|| scoring::ScoreError::Pool("no result".into()))??;
+    let mut body = Vec::with_capacity(verdict_json::size_hint(&scored.verdict));
+    verdict_json::write_moderated(&mut body, item.id.as_ref(), &scored.verdict, scored.took_us());
     Ok(HttpResponse::Ok()
         .insert_header(super::lexicon_version_header(&scored.verdict.lexicon_version))
-        .json(Moderated::new(item.id.as_ref(), &scored)))
+        .content_type(mime::APPLICATION_JSON)
+        .body(body))
 }
 
 /// Scores up to `limits.max_batch_items` comments; one bad item does not fail the others.
@@ -308,22 +317,26 @@ pub(crate) async fn moderate_batch(
 
     let engine = state.engine.current();
     let version = super::lexicon_version_header(engine.version());
-    let scored = scoring::score(engine, state.metrics.clone(), comments).await?;
+    let scored = scoring::score(engine, state.metrics.clone(), comments, Detail::Full).await?;
     let mut scored_iter = scored.iter();
-    let results: Vec<Slot<'_>> = slots
+    let results = slots.iter().map(|slot| match slot {
+        Err(error) => Err(error.clone()),
+        Ok(id) => match scored_iter.next() {
+            Some(Ok(s)) => Ok((id.as_ref(), s)),
+            Some(Err(e)) => Err(ApiError::from(e.clone()).to_json()),
+            None => Err(ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json()),
+        },
+    });
+    let hint: usize = scored
         .iter()
-        .map(|slot| match slot {
-            Err(error) => Slot::Error(error.clone()),
-            Ok(id) => match scored_iter.next() {
-                Some(Ok(s)) => Slot::Scored(Moderated::new(id.as_ref(), s)),
-                Some(Err(e)) => Slot::Error(ApiError::from(e.clone()).to_json()),
-                None => Slot::Error(ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json()),
-            },
-        })
-        .collect();
+        .map(|s| s.as_ref().map_or(256, |s| verdict_json::size_hint(&s.verdict)))
+        .sum();
+    let mut body = Vec::with_capacity(hint + 16);
+    verdict_json::write_batch(&mut body, results);
     Ok(HttpResponse::Ok()
         .insert_header(version)
-        .json(BatchResponse { results }))
+        .content_type(mime::APPLICATION_JSON)
+        .body(body))
 }
 
 /// `GET /v1/lexicon`.

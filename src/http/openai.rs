@@ -17,7 +17,7 @@ use super::json::{self, BodyError, ParseError};
 use super::openapi::{OpenAiErrorBody, OpenAiUnavailable};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
-use crate::engine::{Category, Decision, Threshold, Verdict};
+use crate::engine::{Category, Decision, Detail, Threshold, Verdict};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::{Deserialize, Serialize};
@@ -468,7 +468,7 @@ pub(crate) async fn moderations(
         })
         .collect();
     let engine = state.engine.current();
-    let scored = scoring::score(engine.clone(), state.metrics.clone(), comments).await?;
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), comments, Detail::Scores).await?;
     let thresholds = engine.thresholds();
     let results = scored
         .into_iter()

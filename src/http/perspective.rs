@@ -27,7 +27,7 @@ use super::json::{self, BodyError, ParseError};
 use super::openapi::{PerspectiveErrorBody, PerspectiveUnavailable};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
-use crate::engine::{Category, Comment, Engine, Evidence, Language, Verdict};
+use crate::engine::{Category, Comment, Detail, Engine, Evidence, Language, Verdict};
 use crate::feedback::{self, FeedbackLog};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -506,7 +506,13 @@ pub(crate) async fn analyze_handler(
         language: parsed.language,
         parent: parsed.parent.clone(),
     };
-    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment])
+    // Evidence is only shown as span scores; without them the scores are the whole answer.
+    let detail = if parsed.span_annotations {
+        Detail::Full
+    } else {
+        Detail::Scores
+    };
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment], detail)
         .await?
         .pop()
         .ok_or_else(|| ScoreError::Pool("no result".into()))??;
@@ -563,7 +569,7 @@ pub(crate) async fn suggest_handler(
         let language = requested.iter().find_map(|l| l.parse::<Language>().ok());
         let checkable = !text.trim().is_empty() && text.chars().count() <= max_chars;
         let detected = if checkable {
-            engine.score(&Comment::new(&text)).language
+            engine.score_with(&Comment::new(&text), Detail::Scores).language
         } else {
             // The request is refused below; the language does not matter.
             language.unwrap_or(Language::En)
@@ -847,11 +853,14 @@ fn evidence_spans(engine: &Engine, req: &ParsedAnalyze, verdict: &Verdict, a: &A
         .take(MAX_SPANS)
         .filter_map(|(bs, be, us, ue)| {
             let text = req.text.get(bs..be)?;
-            let alone = engine.score(&Comment {
-                text,
-                language: Some(verdict.language),
-                parent: None,
-            });
+            let alone = engine.score_with(
+                &Comment {
+                    text,
+                    language: Some(verdict.language),
+                    parent: None,
+                },
+                Detail::Scores,
+            );
             let score = Score::probability(alone.scores.get(a.category));
             if a.threshold.is_some_and(|t| score.value < t) {
                 return None;

@@ -8,7 +8,7 @@
 //! panic, but if it ever does, that one comment gets a [`ScoreError::Panicked`] (a 500, or an
 //! error in its batch slot) and the worker lives on. Each verdict is recorded in the metrics.
 
-use crate::engine::{Comment, Engine, Language, Verdict};
+use crate::engine::{Comment, Detail, Engine, Language, Verdict};
 use crate::metrics::Metrics;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
@@ -59,25 +59,29 @@ pub enum ScoreError {
 /// threads so they never stall the connections sharing the worker.
 pub const INLINE_BYTES: usize = 2048;
 
-/// Scores `comments` in order: inline when small (see [`INLINE_BYTES`]), else on the scoring
-/// threads. The outer error means nothing was scored.
+/// Scores `comments` in order, building verdicts to `detail`: inline when small (see
+/// [`INLINE_BYTES`]), else on the scoring threads. The outer error means nothing was scored.
 pub async fn score(
     engine: Arc<Engine>,
     metrics: Arc<Metrics>,
     comments: Vec<OwnedComment>,
+    detail: Detail,
 ) -> Result<Vec<Result<Scored, ScoreError>>, ScoreError> {
     let bytes: usize = comments
         .iter()
         .map(|c| c.text.len() + c.parent.as_ref().map_or(0, String::len))
         .sum();
     if bytes <= INLINE_BYTES {
-        return Ok(comments.iter().map(|c| score_guarded(&engine, &metrics, c)).collect());
+        return Ok(comments
+            .iter()
+            .map(|c| score_guarded(&engine, &metrics, c, detail))
+            .collect());
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     pool()?.spawn(move || {
         let scored = comments
             .iter()
-            .map(|c| score_guarded(&engine, &metrics, c))
+            .map(|c| score_guarded(&engine, &metrics, c, detail))
             .collect::<Vec<_>>();
         // The request may have timed out meanwhile; then nobody is waiting.
         let _ = tx.send(scored);
@@ -104,9 +108,14 @@ fn pool() -> Result<&'static rayon::ThreadPool, ScoreError> {
     .map_err(|e| ScoreError::Pool(format!("cannot start the scoring threads: {e}")))
 }
 
-fn score_guarded(engine: &Engine, metrics: &Metrics, comment: &OwnedComment) -> Result<Scored, ScoreError> {
+fn score_guarded(
+    engine: &Engine,
+    metrics: &Metrics,
+    comment: &OwnedComment,
+    detail: Detail,
+) -> Result<Scored, ScoreError> {
     let start = Instant::now();
-    let verdict = guarded(|| engine.score(&comment.as_comment()))?;
+    let verdict = guarded(|| engine.score_with(&comment.as_comment(), detail))?;
     let took = start.elapsed();
     metrics.verdict_scored(engine, &verdict, comment.text.chars().count(), took);
     Ok(Scored { verdict, took })

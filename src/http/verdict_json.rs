@@ -1,0 +1,246 @@
+//! The native verdict written straight to JSON bytes, for the hot scoring routes.
+//!
+//! A verdict carries dozens of pieces of evidence (every learned term that fired), and writing
+//! them through serde costs more than scoring the comment: serde_json escapes every key and
+//! moves each field through `io::Write` one small write at a time. Here keys are constants,
+//! numbers go through `itoa`/`ryu` as serde_json does, and strings are copied whole when nothing
+//! in them needs escaping (serde_json itself escapes the rest). The serde `Serialize` impls stay
+//! the reference: the tests below hold these bytes equal to serde_json's for the same value.
+
+use super::native::CommentId;
+use super::scoring::Scored;
+use crate::engine::{Evidence, Verdict};
+use serde::Serialize;
+
+/// Appends `{"id":..,"decision":..,...,"took_us":..}`, byte for byte what serde_json writes for
+/// [`super::native::Moderated`].
+pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, took_us: u64) {
+    out.push(b'{');
+    if let Some(id) = id {
+        out.extend_from_slice(b"\"id\":");
+        serde_into(out, id);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"decision\":\"");
+    out.extend_from_slice(v.decision.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"scores\":");
+    serde_into(out, &v.scores);
+    out.extend_from_slice(b",\"matches\":[");
+    for (i, e) in v.matches.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_evidence(out, e);
+    }
+    out.extend_from_slice(b"],\"reasons\":");
+    serde_into(out, &v.reasons);
+    out.extend_from_slice(b",\"language\":\"");
+    out.extend_from_slice(v.language.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"lexicon_version\":");
+    string(out, &v.lexicon_version);
+    out.extend_from_slice(b",\"took_us\":");
+    out.extend_from_slice(itoa::Buffer::new().format(took_us).as_bytes());
+    out.push(b'}');
+}
+
+/// Appends `{"results":[...]}`, byte for byte what serde_json writes for
+/// [`super::native::BatchResponse`]: each slot a result or that item's error object.
+pub fn write_batch<'a>(
+    out: &mut Vec<u8>,
+    slots: impl Iterator<Item = Result<(Option<&'a CommentId>, &'a Scored), serde_json::Value>>,
+) {
+    out.extend_from_slice(b"{\"results\":[");
+    for (i, slot) in slots.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match slot {
+            Ok((id, s)) => write_moderated(out, id, &s.verdict, s.took_us()),
+            Err(error) => serde_into(out, &error),
+        }
+    }
+    out.extend_from_slice(b"]}");
+}
+
+/// A rough size for the output buffer, so it is allocated once.
+pub fn size_hint(v: &Verdict) -> usize {
+    512 + v.matches.len() * 200
+}
+
+fn write_evidence(out: &mut Vec<u8>, e: &Evidence) {
+    let mut int = itoa::Buffer::new();
+    out.extend_from_slice(b"{\"category\":\"");
+    out.extend_from_slice(e.category.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"rule\":");
+    string(out, e.rule);
+    out.extend_from_slice(b",\"term\":");
+    string(out, &e.term);
+    out.extend_from_slice(b",\"matched\":");
+    string(out, &e.matched);
+    let s = &e.span;
+    for (key, n) in [
+        (&b",\"start\":"[..], s.start),
+        (b",\"end\":", s.end),
+        (b",\"utf16_start\":", s.utf16_start),
+        (b",\"utf16_end\":", s.utf16_end),
+        (b",\"byte_start\":", s.byte_start),
+        (b",\"byte_end\":", s.byte_end),
+    ] {
+        out.extend_from_slice(key);
+        out.extend_from_slice(int.format(n).as_bytes());
+    }
+    out.extend_from_slice(b",\"weight\":");
+    if e.weight.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(e.weight).as_bytes());
+    } else {
+        // What serde_json writes for a non-finite float.
+        out.extend_from_slice(b"null");
+    }
+    if e.dampened {
+        out.extend_from_slice(b",\"dampened\":true");
+    }
+    out.push(b'}');
+}
+
+/// A JSON string: copied whole when no byte needs escaping, else escaped by serde_json.
+fn string(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_into(out, s);
+    }
+}
+
+fn serde_into<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Writing to a Vec cannot fail, and these types always serialize.
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Comment, Engine};
+    use crate::http::native::{BatchResponse, Moderated, Slot};
+    use std::time::Duration;
+
+    fn engine() -> Engine {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        crate::settings::Settings::load_with(&dir, None, false)
+            .unwrap()
+            .build_engine()
+            .unwrap()
+    }
+
+    fn both(engine: &Engine, text: &str, id: Option<&CommentId>) -> (Vec<u8>, Vec<u8>) {
+        let scored = Scored {
+            verdict: engine.score(&Comment::new(text)),
+            took: Duration::from_micros(text.len() as u64),
+        };
+        let reference = serde_json::to_vec(&Moderated::new(id, &scored)).unwrap();
+        let mut fast = Vec::new();
+        write_moderated(&mut fast, id, &scored.verdict, scored.took_us());
+        (fast, reference)
+    }
+
+    #[test]
+    fn writes_what_serde_json_writes() {
+        let engine = engine();
+        let corpus = include_str!("../../tests/data/corpus_comments.jsonl");
+        let mut texts: Vec<String> = corpus
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        // Escapes in matched text and terms, non-ASCII offsets, emoji, controls, empty.
+        texts.extend(
+            [
+                "you \"idiot\" \\ moron",
+                "fuck\u{1}you\tidiot\nmoron\r",
+                "Ты 1D10T 😀 idiot, pendejo cabrón",
+                "",
+                "I don't think you are an idiot",
+            ]
+            .map(String::from),
+        );
+        let ids = [
+            None,
+            Some(CommentId::Text("c-\"17\"".into())),
+            Some(CommentId::Number(serde_json::Number::from(42))),
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let id = ids[i % ids.len()].as_ref();
+            let (fast, reference) = both(&engine, text, id);
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&reference),
+                "text {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn batches_write_what_serde_json_writes() {
+        let engine = engine();
+        let scored: Vec<Scored> = ["you idiot", "a \"quoted\" moron", "buenos días"]
+            .iter()
+            .map(|t| Scored {
+                verdict: engine.score(&Comment::new(t)),
+                took: Duration::from_micros(7),
+            })
+            .collect();
+        let id = CommentId::Text("c-1".into());
+        let error = serde_json::json!({"error": {"code": "bad_request", "message": "items[1]: no"}});
+        let slots = || {
+            vec![
+                Ok((Some(&id), &scored[0])),
+                Err(error.clone()),
+                Ok((None, &scored[1])),
+                Ok((None, &scored[2])),
+            ]
+        };
+        let reference = BatchResponse {
+            results: slots()
+                .into_iter()
+                .map(|s| match s {
+                    Ok((id, s)) => Slot::Scored(Moderated::new(id, s)),
+                    Err(e) => Slot::Error(e),
+                })
+                .collect(),
+        };
+        let mut fast = Vec::new();
+        write_batch(&mut fast, slots().into_iter());
+        assert_eq!(
+            String::from_utf8(fast).unwrap(),
+            serde_json::to_string(&reference).unwrap()
+        );
+        let mut empty = Vec::new();
+        write_batch(&mut empty, std::iter::empty());
+        assert_eq!(empty, br#"{"results":[]}"#);
+    }
+
+    #[test]
+    fn strings_needing_escapes_match_serde_json() {
+        for s in [
+            "plain",
+            "quote\"",
+            "back\\slash",
+            "ctl\u{7}",
+            "tab\t",
+            "nl\n",
+            "del\u{7f}",
+            "é😀",
+            "",
+        ] {
+            let mut out = Vec::new();
+            string(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+        }
+    }
+}
