@@ -3,13 +3,15 @@
 //! normalization and heuristics shows as a ratio. Texts: the real comment thread, ~300-character
 //! comments and ~1 KB comments cut from the thread and the news paragraphs.
 //!
+//! `pipeline_scores` is the same pipeline building scores and decision only (no evidence report).
+//!
 //! Run: `cargo bench --bench engine`. Numbers and method are recorded in BENCHMARKS.md.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::path::PathBuf;
-use tamiz::engine::{Comment, Engine};
+use tamiz::engine::{Comment, Detail, Engine};
 use tamiz::settings::Settings;
 
 // The allocator the `tamiz` binary runs with, so the pipeline is measured as deployed.
@@ -84,6 +86,15 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     for t in set {
                         black_box(engine.score(&Comment::new(t)));
+                    }
+                })
+            });
+            // Scores and decision only, no evidence reported: what the OpenAI and Perspective
+            // surfaces ask for, and like for like with rustrict's analysis (a type, no spans).
+            g.bench_with_input(BenchmarkId::new("pipeline_scores", name), set, |b, set| {
+                b.iter(|| {
+                    for t in set {
+                        black_box(engine.score_with(&Comment::new(t), Detail::Scores));
                     }
                 })
             });

@@ -317,20 +317,23 @@ pub(crate) async fn moderate_batch(
 
     let engine = state.engine.current();
     let version = super::lexicon_version_header(engine.version());
-    let scored = scoring::score(engine, state.metrics.clone(), comments, Detail::Full).await?;
-    let mut scored_iter = scored.iter();
+    let ids: Vec<Option<CommentId>> = slots.iter().filter_map(|s| s.as_ref().ok().cloned()).collect();
+    let rendered = scoring::score_map(engine, state.metrics.clone(), comments, Detail::Full, move |i, s| {
+        let mut slot = Vec::with_capacity(verdict_json::size_hint(&s.verdict));
+        verdict_json::write_moderated(&mut slot, ids[i].as_ref(), &s.verdict, s.took_us());
+        slot
+    })
+    .await?;
+    let mut rendered_iter = rendered.iter();
     let results = slots.iter().map(|slot| match slot {
         Err(error) => Err(error.clone()),
-        Ok(id) => match scored_iter.next() {
-            Some(Ok(s)) => Ok((id.as_ref(), s)),
+        Ok(_) => match rendered_iter.next() {
+            Some(Ok(bytes)) => Ok(bytes.as_slice()),
             Some(Err(e)) => Err(ApiError::from(e.clone()).to_json()),
             None => Err(ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json()),
         },
     });
-    let hint: usize = scored
-        .iter()
-        .map(|s| s.as_ref().map_or(256, |s| verdict_json::size_hint(&s.verdict)))
-        .sum();
+    let hint: usize = rendered.iter().map(|r| r.as_ref().map_or(256, Vec::len)).sum();
     let mut body = Vec::with_capacity(hint + 16);
     verdict_json::write_batch(&mut body, results);
     Ok(HttpResponse::Ok()

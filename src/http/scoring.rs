@@ -67,24 +67,37 @@ pub async fn score(
     comments: Vec<OwnedComment>,
     detail: Detail,
 ) -> Result<Vec<Result<Scored, ScoreError>>, ScoreError> {
+    score_map(engine, metrics, comments, detail, |_, scored| scored).await
+}
+
+/// As [`score`], with each verdict turned by `render(index, scored)` into what the response
+/// needs, on the thread that scored it: a batch then holds its rendered slots, never a
+/// hundred verdicts with all their evidence at once.
+pub async fn score_map<T: Send + 'static>(
+    engine: Arc<Engine>,
+    metrics: Arc<Metrics>,
+    comments: Vec<OwnedComment>,
+    detail: Detail,
+    render: impl Fn(usize, Scored) -> T + Send + 'static,
+) -> Result<Vec<Result<T, ScoreError>>, ScoreError> {
     let bytes: usize = comments
         .iter()
         .map(|c| c.text.len() + c.parent.as_ref().map_or(0, String::len))
         .sum();
-    if bytes <= INLINE_BYTES {
-        return Ok(comments
+    let run = move |comments: &[OwnedComment]| -> Vec<Result<T, ScoreError>> {
+        comments
             .iter()
-            .map(|c| score_guarded(&engine, &metrics, c, detail))
-            .collect());
+            .enumerate()
+            .map(|(i, c)| score_guarded(&engine, &metrics, c, detail).map(|s| render(i, s)))
+            .collect()
+    };
+    if bytes <= INLINE_BYTES {
+        return Ok(run(&comments));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
     pool()?.spawn(move || {
-        let scored = comments
-            .iter()
-            .map(|c| score_guarded(&engine, &metrics, c, detail))
-            .collect::<Vec<_>>();
         // The request may have timed out meanwhile; then nobody is waiting.
-        let _ = tx.send(scored);
+        let _ = tx.send(run(&comments));
     });
     rx.await
         .map_err(|_| ScoreError::Pool("the scoring thread dropped the request".into()))

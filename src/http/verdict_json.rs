@@ -8,7 +8,6 @@
 //! the reference: the tests below hold these bytes equal to serde_json's for the same value.
 
 use super::native::CommentId;
-use super::scoring::Scored;
 use crate::engine::{Evidence, Verdict};
 use serde::Serialize;
 
@@ -45,17 +44,15 @@ pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, t
 
 /// Appends `{"results":[...]}`, byte for byte what serde_json writes for
 /// [`super::native::BatchResponse`]: each slot a result or that item's error object.
-pub fn write_batch<'a>(
-    out: &mut Vec<u8>,
-    slots: impl Iterator<Item = Result<(Option<&'a CommentId>, &'a Scored), serde_json::Value>>,
-) {
+/// A scored slot comes already written by [`write_moderated`].
+pub fn write_batch<'a>(out: &mut Vec<u8>, slots: impl Iterator<Item = Result<&'a [u8], serde_json::Value>>) {
     out.extend_from_slice(b"{\"results\":[");
     for (i, slot) in slots.enumerate() {
         if i > 0 {
             out.push(b',');
         }
         match slot {
-            Ok((id, s)) => write_moderated(out, id, &s.verdict, s.took_us()),
+            Ok(written) => out.extend_from_slice(written),
             Err(error) => serde_into(out, &error),
         }
     }
@@ -124,6 +121,7 @@ mod tests {
     use super::*;
     use crate::engine::{Comment, Engine};
     use crate::http::native::{BatchResponse, Moderated, Slot};
+    use crate::http::scoring::Scored;
     use std::time::Duration;
 
     fn engine() -> Engine {
@@ -214,8 +212,23 @@ mod tests {
                 })
                 .collect(),
         };
+        let written: Vec<Result<Vec<u8>, serde_json::Value>> = slots()
+            .into_iter()
+            .map(|s| {
+                s.map(|(id, s)| {
+                    let mut b = Vec::new();
+                    write_moderated(&mut b, id, &s.verdict, s.took_us());
+                    b
+                })
+            })
+            .collect();
         let mut fast = Vec::new();
-        write_batch(&mut fast, slots().into_iter());
+        write_batch(
+            &mut fast,
+            written
+                .iter()
+                .map(|r| r.as_ref().map(Vec::as_slice).map_err(Clone::clone)),
+        );
         assert_eq!(
             String::from_utf8(fast).unwrap(),
             serde_json::to_string(&reference).unwrap()
