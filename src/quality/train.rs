@@ -924,6 +924,18 @@ fn render_list(
         "# term weights; elastic-net logistic regression (l1 {}, l2 {}), word 1..{}-grams{prefixes} in >= {} training rows,",
         opts.l1, opts.l2, opts.max_n, opts.min_df
     );
+    if opts.l1_freq != 0.0 || opts.substr_nonneg {
+        let _ = writeln!(
+            s,
+            "# A term's l1 is l1 * (1 + {} * share of rows it fires in){}.",
+            opts.l1_freq,
+            if opts.substr_nonneg {
+                "; substring weights are >= 0"
+            } else {
+                ""
+            }
+        );
+    }
     let _ = writeln!(
         s,
         "# coordinate descent (seed {}, <= {} sweeps), |weight| < {} pruned. Trained on folds {:?} of:",
