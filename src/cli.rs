@@ -147,6 +147,13 @@ pub struct TrainArgs {
     /// Longest word prefix learned.
     #[arg(long, default_value_t = 8)]
     pub prefix_max: usize,
+    /// Also learn in-word substrings (`*fuck*`) of at least this many letters (0: none; else 4 or
+    /// more, the engine's shortest substring entry).
+    #[arg(long, default_value_t = 0)]
+    pub substr_min: usize,
+    /// Longest in-word substring learned.
+    #[arg(long, default_value_t = 6)]
+    pub substr_max: usize,
     /// Fewest positives a category needs to be fitted (fewer: left to the operator's lists).
     #[arg(long, default_value_t = crate::quality::train::MIN_POSITIVES)]
     pub min_positives: usize,
@@ -175,6 +182,12 @@ pub struct TrainArgs {
     /// Only non-negative weights: learned terms add evidence, never subtract it.
     #[arg(long)]
     pub nonneg: bool,
+    /// Only non-negative weights for learned substrings (`*part*`).
+    #[arg(long)]
+    pub substr_nonneg: bool,
+    /// L1 penalty grows with a term's share of rows: l1 * (1 + L1_FREQ * share).
+    #[arg(long, default_value_t = 0.0)]
+    pub l1_freq: f64,
     /// Also report figures cross-validated over the training folds.
     #[arg(long)]
     pub cv: bool,
@@ -266,6 +279,8 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
         max_n: args.max_n,
         prefix_min: args.prefix_min,
         prefix_max: args.prefix_max,
+        substr_min: args.substr_min,
+        substr_max: args.substr_max,
         min_positives: args.min_positives,
         oof: args.oof.clone(),
         min_df: args.min_df,
@@ -276,6 +291,8 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
         set_weights: args.set_weights.clone(),
         own_intercept: args.own_intercept.clone(),
         nonneg: args.nonneg,
+        substr_nonneg: args.substr_nonneg,
+        l1_freq: args.l1_freq,
         cv: args.cv,
         ..Default::default()
     };
@@ -298,6 +315,12 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
             args.prefix_min, args.prefix_max
         ));
     }
+    if args.substr_min > 0 {
+        command.push_str(&format!(
+            " --substr-min {} --substr-max {}",
+            args.substr_min, args.substr_max
+        ));
+    }
     if args.min_positives != train::MIN_POSITIVES {
         command.push_str(&format!(" --min-positives {}", args.min_positives));
     }
@@ -309,6 +332,12 @@ pub fn train(config: &ConfigArg, args: &TrainArgs) -> anyhow::Result<()> {
     }
     if args.nonneg {
         command.push_str(" --nonneg");
+    }
+    if args.substr_nonneg {
+        command.push_str(" --substr-nonneg");
+    }
+    if args.l1_freq != 0.0 {
+        command.push_str(&format!(" --l1-freq {}", args.l1_freq));
     }
     if args.cv {
         command.push_str(" --cv");

@@ -480,17 +480,14 @@ fn parse_bias_line(content: &str) -> Result<(Category, f32), String> {
     Ok((category, value))
 }
 
-/// A learned line: `term<TAB>category<TAB>weight`; the term is a whole-word n-gram or a word
-/// prefix (`idiot*`, matched as an operator's prefix entry is).
+/// A learned line: `term<TAB>category<TAB>weight`; the term is a whole-word n-gram, a word
+/// prefix (`idiot*`) or an in-word substring (`*fuck*`), matched as an operator's entry is.
 fn parse_learned_line(content: &str, leet: &LeetTable) -> Result<(String, String, MatchMode, Category, f32), String> {
     let cols: Vec<&str> = content.split('\t').collect();
     if cols.len() < 3 {
         return Err("expected three tab-separated columns: term, category, weight".into());
     }
     let (term, pattern, mode) = parse_term(cols[0], leet)?;
-    if mode == MatchMode::Substring {
-        return Err("learned terms are whole words or word prefixes".into());
-    }
     let category: Category = cols[1].trim().parse()?;
     let weight: f32 = cols[2]
         .trim()
@@ -538,15 +535,20 @@ mod tests {
     }
 
     #[test]
-    fn learned_lists_hold_words_and_prefixes_not_substrings() {
+    fn learned_lists_hold_words_prefixes_and_substrings() {
         let learned = FileKind::Learned { language: Language::En };
-        let (lex, errors) = parse(learned.clone(), "idiot*\tinsult\t0.5\nyou are\ttoxicity\t-0.25\n");
+        let (lex, errors) = parse(
+            learned.clone(),
+            "idiot*\tinsult\t0.5\nyou are\ttoxicity\t-0.25\n*diot*\tinsult\t0.5\n",
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(lex.entries[0].mode, MatchMode::Prefix);
         assert_eq!(lex.entries[0].pattern, "idiot");
         assert_eq!(lex.entries[0].source, Source::Learned);
         assert_eq!(lex.entries[1].mode, MatchMode::Word);
-        let (_, errors) = parse(learned, "*diot*\tinsult\t0.5\n");
+        assert_eq!(lex.entries[2].mode, MatchMode::Substring);
+        // The engine's floor for substrings holds for learned lists too.
+        let (_, errors) = parse(learned, "*dio*\tinsult\t0.5\n");
         assert_eq!(errors.len(), 1, "{errors:?}");
     }
 

@@ -58,6 +58,11 @@ pub struct TrainOptions {
     pub prefix_min: usize,
     /// Longest word prefix learned as a `stem*` entry.
     pub prefix_max: usize,
+    /// Shortest in-word substring learned as a `*part*` entry (0: no substring features; the
+    /// engine takes substring entries of 4 letters or more).
+    pub substr_min: usize,
+    /// Longest in-word substring learned as a `*part*` entry.
+    pub substr_max: usize,
     /// Fewest positives a category needs to be fitted.
     pub min_positives: usize,
     /// Fewest training rows an n-gram must occur in.
@@ -76,6 +81,11 @@ pub struct TrainOptions {
     pub own_intercept: Vec<String>,
     /// Only non-negative weights: learned terms add evidence, never subtract it.
     pub nonneg: bool,
+    /// Only non-negative weights for substrings: a word fragment may add evidence, not take it.
+    pub substr_nonneg: bool,
+    /// L1 grows with how often a term fires: l1 · (1 + l1_freq · share of rows holding it). A
+    /// common word's weight is evidence built for most comments, so it must earn more.
+    pub l1_freq: f64,
     /// Also report cross-validated figures over the training folds.
     pub cv: bool,
     /// Where to write each row's cross-validated (folds 1-4) and held-back (fold 0) scores as CSV,
@@ -93,6 +103,8 @@ impl Default for TrainOptions {
             max_n: 3,
             prefix_min: 0,
             prefix_max: 0,
+            substr_min: 0,
+            substr_max: 0,
             min_positives: MIN_POSITIVES,
             min_df: 3,
             max_vocab: 200_000,
@@ -103,6 +115,8 @@ impl Default for TrainOptions {
             set_weights: Vec::new(),
             own_intercept: vec!["davidson2017".into()],
             nonneg: false,
+            substr_nonneg: false,
+            l1_freq: 0.0,
             cv: false,
             oof: None,
         }
@@ -166,10 +180,17 @@ struct GramReader {
     dampening: f32,
     max_n: usize,
     prefix: (usize, usize),
+    substr: (usize, usize),
 }
 
 impl GramReader {
-    fn new(engine: &Engine, dampening: f32, max_n: usize, prefix: (usize, usize)) -> anyhow::Result<Self> {
+    fn new(
+        engine: &Engine,
+        dampening: f32,
+        max_n: usize,
+        prefix: (usize, usize),
+        substr: (usize, usize),
+    ) -> anyhow::Result<Self> {
         let patterns: Vec<&str> = engine.lexicon().allow.iter().map(|a| a.pattern.as_str()).collect();
         let allow = if patterns.is_empty() {
             None
@@ -186,6 +207,7 @@ impl GramReader {
             dampening,
             max_n,
             prefix,
+            substr,
         })
     }
 
@@ -271,6 +293,48 @@ impl GramReader {
                     }
                 }
             }
+            // In-word substrings (`*fuck*`: motherfucking, clusterfuck), as the engine's substring
+            // entries match them: letters anywhere, no boundary, so every run of letters inside
+            // the token yields each of its substrings, in text order (the halving follows it).
+            // The engine dampens a hit by the token it starts in: this one.
+            let (lo, hi) = self.substr;
+            if lo > 0 {
+                let tok = tokens[i].text;
+                let chars: Vec<(usize, char)> = tok.char_indices().collect();
+                for a in 0..chars.len() {
+                    for len in lo..=hi {
+                        let Some(&(last, c)) = chars.get(a + len - 1) else {
+                            break;
+                        };
+                        if !chars[a..a + len].iter().all(|&(_, c)| c.is_alphabetic()) {
+                            break;
+                        }
+                        let (s, e) = (tokens[i].start + chars[a].0, tokens[i].start + last + c.len_utf8());
+                        if allowed.iter().any(|&(x, z)| x <= s && e <= z) {
+                            continue;
+                        }
+                        let key = format!("*{}*", &t[s..e]);
+                        // Inside a word (after a letter) the substring says what its prefix
+                        // cannot; a marker (x 0, never a term) lets `select_vocab` count those rows.
+                        let inner = a > 0 && chars[a - 1].1.is_alphabetic();
+                        let marker = inner.then(|| format!("~{key}"));
+                        for (key, x) in [(Some(key), 1.0), (marker, 0.0)] {
+                            let Some(key) = key else { continue };
+                            let k = match pindex.get(&key) {
+                                Some(&k) => k,
+                                None => {
+                                    out.push((key.clone(), 0.0, 0));
+                                    pindex.insert(key, out.len() - 1);
+                                    out.len() - 1
+                                }
+                            };
+                            let o = &mut out[k];
+                            o.1 += 0.5f32.powi(o.2) * damp * x;
+                            o.2 += 1;
+                        }
+                    }
+                }
+            }
         }
         out.into_iter().map(|(g, x, _)| (g, x)).collect()
     }
@@ -286,7 +350,13 @@ fn prepare(
     dampening: f32,
     opts: &TrainOptions,
 ) -> anyhow::Result<(Vec<Prepared>, Vec<String>, Vec<&'static str>)> {
-    let reader = GramReader::new(engine, dampening, opts.max_n, (opts.prefix_min, opts.prefix_max))?;
+    let reader = GramReader::new(
+        engine,
+        dampening,
+        opts.max_n,
+        (opts.prefix_min, opts.prefix_max),
+        (opts.substr_min, opts.substr_max),
+    )?;
     let mut all: Vec<(usize, LabeledRow)> = Vec::new();
     let mut names = Vec::new();
     for (k, (name, file)) in TRAIN_SETS.iter().enumerate() {
@@ -348,7 +418,24 @@ fn select_vocab(rows: &[&Prepared], vocab: &[String], opts: &TrainOptions, leet_
     // A prefix found in exactly the rows of a shorter prefix, or of the word it spells, is the
     // same feature again: only the shortest of such a chain is kept (fewer hits per comment, and
     // the shortest covers the most unseen inflections).
+    // Likewise a substring found in exactly the rows of a shorter substring (one letter less at
+    // either end), of the prefix or of the word it spells: it only ever shows at word starts, or
+    // always next to the same letters.
+    let substr_redundant = |part: &str, d: u32| {
+        let same = |g: String| df_of.get(g.as_str()) == Some(&d);
+        let drop_last = part.char_indices().next_back().map_or("", |(i, _)| &part[..i]);
+        let drop_first = part.chars().next().map_or("", |c| &part[c.len_utf8()..]);
+        df_of.get(format!("~*{part}*").as_str()).copied().unwrap_or(0) < opts.min_df
+            || same(format!("{part}*"))
+            || same(part.to_string())
+            || [drop_last, drop_first]
+                .iter()
+                .any(|p| p.chars().count() >= opts.substr_min && same(format!("*{p}*")))
+    };
     let redundant = |g: &str, d: u32| {
+        if let Some(part) = g.strip_prefix('*').and_then(|p| p.strip_suffix('*')) {
+            return substr_redundant(part, d);
+        }
         let Some(stem) = g.strip_suffix('*') else {
             return false;
         };
@@ -373,7 +460,8 @@ fn select_vocab(rows: &[&Prepared], vocab: &[String], opts: &TrainOptions, leet_
 }
 
 /// Fits one category on `rows` (those labeled for it) over the n-grams `keep`.
-fn fit_category(c: Category, rows: &[&Prepared], keep: &[u32], n_vocab: usize, opts: &TrainOptions) -> CategoryModel {
+fn fit_category(c: Category, rows: &[&Prepared], keep: &[u32], vocab: &[String], opts: &TrainOptions) -> CategoryModel {
+    let n_vocab = vocab.len();
     let ci = c.index();
     let rows: Vec<&&Prepared> = rows.iter().filter(|r| r.labels[ci].is_some()).collect();
     if rows.is_empty() {
@@ -441,13 +529,14 @@ fn fit_category(c: Category, rows: &[&Prepared], keep: &[u32], n_vocab: usize, o
                 h += s[i] * p * (1.0 - p) * x * x;
             }
             let old = w[k];
-            if old == 0.0 && g.abs() <= opts.l1 {
+            let l1 = opts.l1 * (1.0 + opts.l1_freq * cols[k].len() as f64 / rows.len() as f64);
+            if old == 0.0 && g.abs() <= l1 {
                 continue;
             }
             // Newton step on this coordinate with the L1 term handled by soft-thresholding.
             let u = h * old - g;
-            let mut new = u.signum() * (u.abs() - opts.l1).max(0.0) / (h + opts.l2 + 1e-12);
-            if opts.nonneg {
+            let mut new = u.signum() * (u.abs() - l1).max(0.0) / (h + opts.l2 + 1e-12);
+            if opts.nonneg || (opts.substr_nonneg && vocab[keep[k] as usize].starts_with('*')) {
                 new = new.max(0.0);
             }
             let step = (new - old).clamp(-1.0, 1.0);
@@ -550,7 +639,7 @@ fn fit_all(
     let keep = select_vocab(&rows, vocab, opts, valid);
     let models: Vec<CategoryModel> = Category::ALL
         .par_iter()
-        .map(|&c| fit_category(c, &rows, &keep, vocab.len(), opts))
+        .map(|&c| fit_category(c, &rows, &keep, vocab, opts))
         .collect();
     std::array::from_fn(|i| models[i].clone())
 }
@@ -728,11 +817,18 @@ pub fn train(engine: &Engine, dampening: f32, opts: &TrainOptions, command: &str
         "fold {HELD_BACK} is the held-back fold and is never trained on"
     );
     anyhow::ensure!(!opts.folds.is_empty(), "no training folds");
+    anyhow::ensure!(
+        opts.substr_min == 0 || (4..=opts.substr_max).contains(&opts.substr_min),
+        "substrings need 4 letters or more (the engine's shortest substring entry), and min <= max"
+    );
     let (prepared, vocab, names) = prepare(engine, dampening, opts)?;
     // A term must read back as itself, or the loader would store a different pattern.
     // A prefix's stem must be letters only, as the prefix features are read.
     let valid = |g: &str| match g.strip_suffix('*') {
-        Some(stem) => stem.chars().all(char::is_alphabetic) && engine.normalize(stem).text() == stem,
+        Some(stem) => {
+            let stem = stem.strip_prefix('*').unwrap_or(stem);
+            stem.chars().all(char::is_alphabetic) && engine.normalize(stem).text() == stem
+        }
         None => engine.normalize(g).text() == g,
     };
     let models = fit_all(&prepared, &vocab, &opts.folds, opts, &valid);
@@ -815,11 +911,31 @@ fn render_list(
     } else {
         String::new()
     };
+    let prefixes = if opts.substr_min > 0 {
+        format!(
+            "{prefixes}, in-word substrings of {}..{} letters (`*part*`)",
+            opts.substr_min, opts.substr_max
+        )
+    } else {
+        prefixes
+    };
     let _ = writeln!(
         s,
         "# term weights; elastic-net logistic regression (l1 {}, l2 {}), word 1..{}-grams{prefixes} in >= {} training rows,",
         opts.l1, opts.l2, opts.max_n, opts.min_df
     );
+    if opts.l1_freq != 0.0 || opts.substr_nonneg {
+        let _ = writeln!(
+            s,
+            "# A term's l1 is l1 * (1 + {} * share of rows it fires in){}.",
+            opts.l1_freq,
+            if opts.substr_nonneg {
+                "; substring weights are >= 0"
+            } else {
+                ""
+            }
+        );
+    }
     let _ = writeln!(
         s,
         "# coordinate descent (seed {}, <= {} sweeps), |weight| < {} pruned. Trained on folds {:?} of:",
