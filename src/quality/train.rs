@@ -278,18 +278,7 @@ impl GramReader {
                         if len < lo || allowed.iter().any(|&(a, z)| a <= s && e <= z) {
                             continue;
                         }
-                        let key = format!("{}*", &t[s..e]);
-                        let k = match pindex.get(&key) {
-                            Some(&k) => k,
-                            None => {
-                                out.push((key.clone(), 0.0, 0));
-                                pindex.insert(key, out.len() - 1);
-                                out.len() - 1
-                            }
-                        };
-                        let o = &mut out[k];
-                        o.1 += 0.5f32.powi(o.2) * damp;
-                        o.2 += 1;
+                        add_occurrence(&mut out, &mut pindex, format!("{}*", &t[s..e]), damp);
                     }
                 }
             }
@@ -320,17 +309,7 @@ impl GramReader {
                         let marker = inner.then(|| format!("~{key}"));
                         for (key, x) in [(Some(key), 1.0), (marker, 0.0)] {
                             let Some(key) = key else { continue };
-                            let k = match pindex.get(&key) {
-                                Some(&k) => k,
-                                None => {
-                                    out.push((key.clone(), 0.0, 0));
-                                    pindex.insert(key, out.len() - 1);
-                                    out.len() - 1
-                                }
-                            };
-                            let o = &mut out[k];
-                            o.1 += 0.5f32.powi(o.2) * damp * x;
-                            o.2 += 1;
+                            add_occurrence(&mut out, &mut pindex, key, damp * x);
                         }
                     }
                 }
@@ -342,6 +321,22 @@ impl GramReader {
 
 /// A row's engine logits and n-grams with their x.
 type RowFeatures = ([f32; 7], Vec<(String, f32)>);
+
+/// Adds one occurrence of feature `key` (x = `damp`) to a row's features, as the engine weighs
+/// repeats: halved for each earlier occurrence of the same term, in text order.
+fn add_occurrence(out: &mut Vec<(String, f32, i32)>, index: &mut HashMap<String, usize>, key: String, damp: f32) {
+    let k = match index.get(&key) {
+        Some(&k) => k,
+        None => {
+            out.push((key.clone(), 0.0, 0));
+            index.insert(key, out.len() - 1);
+            out.len() - 1
+        }
+    };
+    let o = &mut out[k];
+    o.1 += 0.5f32.powi(o.2) * damp;
+    o.2 += 1;
+}
 
 /// Reads the training sets, computes the engine's features for every row (fold 0 included, for
 /// the held-back figures) and interns the n-grams.
