@@ -234,6 +234,20 @@ mod tests {
         assert_eq!(empty, br#"{"results":[]}"#);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        // Any text, with insults mixed in so evidence (and its escapes and offsets) is written.
+        #[test]
+        fn any_comment_writes_what_serde_json_writes(
+            text in "(\\PC|[\\x00-\\x1f\"\\\\]|idiot |f\\.u\\.c\\.k |pendejo ){0,40}",
+        ) {
+            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+            let engine = ENGINE.get_or_init(engine);
+            let (fast, reference) = both(engine, &text, None);
+            proptest::prop_assert_eq!(fast, reference);
+        }
+    }
+
     #[test]
     fn strings_needing_escapes_match_serde_json() {
         for s in [
