@@ -146,8 +146,12 @@ mod tests {
     #[test]
     fn writes_what_serde_json_writes() {
         let engine = engine();
-        let corpus = include_str!("../../tests/data/corpus_comments.jsonl");
-        let mut texts: Vec<String> = serde_json::Deserializer::from_str(corpus)
+        // Read at run time: an `include_str!` would make the image build need the test data.
+        let corpus = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus_comments.jsonl"),
+        )
+        .unwrap();
+        let mut texts: Vec<String> = serde_json::Deserializer::from_str(&corpus)
             .into_iter::<serde_json::Value>()
             .map(|v| v.unwrap()["text"].as_str().unwrap_or_default().to_owned())
             .collect();
