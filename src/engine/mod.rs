@@ -106,10 +106,7 @@ impl EvidenceSource {
 }
 
 /// One piece of evidence behind a score, with its span in the original text.
-///
-/// Serialized by hand (below) as one flat object: `#[serde(flatten)]` on the span would route
-/// every field of every match through serde's map machinery, and a verdict carries dozens.
-#[derive(Clone, Debug, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub category: Category,
     /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
@@ -132,29 +129,6 @@ pub struct Evidence {
     pub source: EvidenceSource,
     #[serde(skip)]
     pub severe: bool,
-}
-
-impl Serialize for Evidence {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let sp = &self.span;
-        let mut m = s.serialize_struct("Evidence", 11 + usize::from(self.dampened))?;
-        m.serialize_field("category", &self.category)?;
-        m.serialize_field("rule", self.rule)?;
-        m.serialize_field("term", &*self.term)?;
-        m.serialize_field("matched", &self.matched)?;
-        m.serialize_field("start", &sp.start)?;
-        m.serialize_field("end", &sp.end)?;
-        m.serialize_field("utf16_start", &sp.utf16_start)?;
-        m.serialize_field("utf16_end", &sp.utf16_end)?;
-        m.serialize_field("byte_start", &sp.byte_start)?;
-        m.serialize_field("byte_end", &sp.byte_end)?;
-        m.serialize_field("weight", &self.weight)?;
-        if self.dampened {
-            m.serialize_field("dampened", &true)?;
-        }
-        m.end()
-    }
 }
 
 /// The engine's answer for one comment.
