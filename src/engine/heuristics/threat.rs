@@ -6,8 +6,9 @@
 
 use super::negation::is_dampened;
 use super::vocab::{
-    has_clitic_target, is_deserve_cue, is_harm_participle, is_idiom_object, is_intent, is_target, is_violent_verb,
-    is_wish, is_wished_harm,
+    has_clitic_target, is_aimed_violent_verb, is_deserve_cue, is_harm_participle, is_idiom_object, is_intent,
+    is_person_target, is_second_person_object, is_target, is_violent_verb, is_wish, is_wished_harm,
+    is_wished_harm_participle,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -29,7 +30,9 @@ pub fn find(tokens: &[Token<'_>], out: &mut Vec<ThreatFinding>) {
     for at in 0..tokens.len() {
         let w = tokens[at].text;
         if is_violent_verb(w) {
-            intent_violence_target(tokens, at, out);
+            intent_violence_target(tokens, at, false, out);
+        } else if is_aimed_violent_verb(w) {
+            intent_violence_target(tokens, at, true, out);
         } else if is_wish(w) {
             wish_harm(tokens, at, out);
         } else if is_deserve_cue(w) {
@@ -60,13 +63,17 @@ fn push(
     });
 }
 
-fn intent_violence_target(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
+/// `aimed`: the verb threatens only with the reader as its object, right after it (see
+/// [`is_aimed_violent_verb`]).
+fn intent_violence_target(tokens: &[Token<'_>], at: usize, aimed: bool, out: &mut Vec<ThreatFinding>) {
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     if is_idiom_object(tokens[at].text, &next) {
         return;
     }
-    let target = if has_clitic_target(tokens[at].text) {
+    let target = if aimed {
+        (after.start < after.end && is_second_person_object(tokens[after.start].text)).then_some(after.start)
+    } else if has_clitic_target(tokens[at].text) {
         Some(at)
     } else {
         after.clone().find(|&i| is_target(tokens[i].text))
@@ -75,6 +82,9 @@ fn intent_violence_target(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatF
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
     let intent = before.clone().rev().find(|&i| is_intent(tokens[i].text));
     let target = target.or_else(|| {
+        if aimed {
+            return None;
+        }
         intent.and_then(|i| {
             (before.start..i + 1)
                 .rev()
@@ -95,13 +105,17 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
     let after = same_sentence(tokens, at, at + 1, at + 6);
     let target = after
         .clone()
-        .find(|&i| is_target(tokens[i].text) || tokens[i].text == "que");
+        .find(|&i| is_target(tokens[i].text) || is_person_target(tokens[i].text) || tokens[i].text == "que");
     let Some(t) = target else { return };
+    let person = is_person_target(tokens[t].text);
     let harm = (t + 1..after.end).find(|&i| {
         let w = tokens[i].text;
-        is_wished_harm(w)
+        let next = tokens.get(i + 1).map(|t| t.text);
+        (is_wished_harm(w)
             // "dying of laughter", "die laughing", "die happy" are not wished harm.
-            && !matches!(tokens.get(i + 1).map(|t| t.text), Some("of" | "laughing" | "happy" | "trying" | "for" | "a" | "in"))
+            && !matches!(next, Some("of" | "laughing" | "happy" | "trying" | "for" | "a" | "in")))
+            // "hope you get shot", not "hope his idea gets shot down".
+            || (person && is_wished_harm_participle(w) && !matches!(next, Some("down" | "up" | "at" | "for")))
     });
     if let Some(h) = harm {
         push(tokens, "threat/wish-harm", at, (at, h), &[at, t, h], out);
@@ -210,5 +224,17 @@ mod tests {
         beat_the_odds: "we will beat the odds" => vec![],
         never_kill: "I would never kill you" => vec![],
         bill_should_die: "the bill should die" => vec![],
+        ill_attack_you: "Ill attack you if i want to" => vec!["threat/intent-violence-target"],
+        ima_smack_you: "ima smack you so hard" => vec!["threat/intent-violence-target"],
+        attack_this_problem: "we will attack this problem head on" => vec![],
+        attack_them_on_policy: "they are going to attack them on immigration" => vec![],
+        destroy_the_economy: "these tariffs will destroy the economy" => vec![],
+        destroy_your_argument: "I will destroy your argument point by point" => vec![],
+        finish_you: "I will finish you" => vec!["threat/intent-violence-target"],
+        hope_you_get_shot: "I hope you get shot" => vec!["threat/wish-harm"],
+        hope_he_gets_raped: "hope he gets raped in prison" => vec!["threat/wish-harm"],
+        hope_they_rot: "I hope they rot" => vec!["threat/wish-harm"],
+        idea_shot_down: "I hope his idea gets shot down" => vec![],
+        bill_gets_killed: "I hope that bill gets killed in committee" => vec![],
     }
 }

@@ -152,6 +152,8 @@ pub fn is_intent(w: &str) -> bool {
             // es
             | "voy" | "vamos" | "vas" | "va" | "van" | "hay" | "deberian" | "deberia" | "debe" | "deben"
             | "quiero" | "queremos" | "ojala" | "merece" | "merecen" | "tienen" | "tiene"
+            // "I'ma", "imma", "finna": informal "I'm going to"
+            | "ima" | "imma" | "finna" | "gunna"
     )
 }
 
@@ -172,6 +174,39 @@ pub fn is_violent_verb(w: &str) -> bool {
             | "fusilarlos" | "apuñalar" | "acuchillar" | "violar" | "degollar" | "madrear" | "madrearte"
             | "desaparecer" | "desaparecerte" | "rajar" | "rajarte" | "quebrar" | "quebrarte" | "levantar"
     )
+}
+
+/// Verbs that threaten only when aimed at the reader: "I will attack you", "ima smack you".
+/// Aimed at anything else they are everyday speech ("we will attack this problem", "they will
+/// destroy the economy", "I will finish the article"), so these need a second-person target.
+pub fn is_aimed_violent_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "attack"
+            | "destroy"
+            | "finish"
+            | "smack"
+            | "bash"
+            | "stomp"
+            | "whoop"
+            | "whop"
+            | "whup"
+            | "decapitate"
+            | "maim"
+            | "mutilate"
+            | "castrate"
+            | "dismember"
+            | "shank"
+            | "slash"
+            | "wreck"
+            | "massacre"
+    )
+}
+
+/// The reader as the object of a threat: "I will attack you". Not "your": "I will destroy your
+/// argument" is debate.
+pub fn is_second_person_object(w: &str) -> bool {
+    matches!(w, "you" | "u" | "ya" | "yourself" | "yall")
 }
 
 /// Spanish verb forms that carry their own object pronoun ("matarte" = kill you).
@@ -381,6 +416,54 @@ pub fn is_wished_harm(w: &str) -> bool {
             | "pudra"
             | "revientes"
             | "muerte"
+    )
+}
+
+/// Harm wished on a person in the passive: "I hope you get shot", "hope he gets raped". Said of
+/// bills, teams and plans too ("hope that bill gets killed", "hope they get crushed"), so the
+/// wish rule counts these only with a person target, and only the unambiguous ones.
+pub fn is_wished_harm_participle(w: &str) -> bool {
+    matches!(
+        w,
+        "killed"
+            | "shot"
+            | "stabbed"
+            | "raped"
+            | "murdered"
+            | "hanged"
+            | "tortured"
+            | "beheaded"
+            | "lynched"
+            | "decapitated"
+            | "strangled"
+            | "gassed"
+            | "slaughtered"
+            | "butchered"
+            | "mutilated"
+    )
+}
+
+/// Who a passive wish can land on: people, never "this" or "that".
+pub fn is_person_target(w: &str) -> bool {
+    matches!(
+        w,
+        "you"
+            | "u"
+            | "ya"
+            | "him"
+            | "her"
+            | "them"
+            | "he"
+            | "she"
+            | "they"
+            | "your"
+            | "his"
+            | "their"
+            | "yall"
+            | "everyone"
+            | "everybody"
+            | "somebody"
+            | "someone"
     )
 }
 
