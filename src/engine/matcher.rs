@@ -7,12 +7,12 @@
 //! would hide `shit`). Overlapping search reports them all, and the nested-match rule below decides
 //! which evidence counts, so the result does not depend on which candidate the automaton preferred.
 //!
-//! Why anchored walks from word starts rather than one unanchored scan: a whole-word or prefix
-//! entry can only pass its checks where a word begins, and the learned lists hold short words
-//! (`in`, `to`) that an unanchored scan reports inside every longer word, only for the checks to
-//! throw them away. The automaton (a DFA) is walked anchored from each word
-//! start (and, for the few substring entries, from any byte that can begin one) until it dies,
-//! which finds exactly the candidates an unanchored scan would have kept.
+//! One unanchored scan: the DFA reads each byte of the text once and reports every pattern
+//! ending there. The learned lists hold short words (`in`, `to`) that such a scan also finds
+//! inside longer words; those are dropped by one look at the byte before, unless the pattern
+//! may begin anywhere (substring entries). An earlier design walked the automaton anchored from
+//! each place a match could begin; once the learned lists gained in-word substrings that was
+//! nearly every letter, and the single scan costs half the instructions.
 //!
 //! Stretched letters: the normalizer turns `asssss` into `as` marked elongated. For an entry with
 //! a double letter (`ass`) the automaton also holds the variant with that letter single (`as`),
@@ -57,11 +57,9 @@ pub struct Matcher {
     ac: DFA,
     patterns: Vec<PatternRef>,
     masked: HashMap<(char, char, usize), Vec<u32>>,
-    /// By first byte: some pattern starting with it may begin at a word start.
-    at_word_start: [bool; 256],
-    /// By first byte: some pattern starting with it may begin anywhere (substring entries, and
+    /// By pattern id: it may begin anywhere (substring entries, and
     /// patterns whose first character is not a word character).
-    anywhere: [bool; 256],
+    begins_anywhere: Vec<bool>,
 }
 
 /// A word character for boundary checks; the mask counts so `f*ck` is one word.
@@ -87,24 +85,20 @@ impl Matcher {
             texts.push(a.pattern.clone());
             patterns.push(PatternRef::Allow);
         }
-        let mut at_word_start = [false; 256];
-        let mut anywhere = [false; 256];
-        for (t, p) in texts.iter().zip(&patterns) {
-            let mode = match p {
-                PatternRef::Entry { entry, .. } => lexicon.entries[*entry as usize].mode,
-                PatternRef::Allow => MatchMode::Word,
-            };
-            mark_first(t, mode, &mut at_word_start, &mut anywhere);
-        }
-        // Searched anchored, from each place a match may begin (see `find`): a pattern that
-        // begins inside a word can only count if it is a substring entry, so the common short
-        // words of the learned lists are never even tried inside longer words.
-        // A DFA, anchored starts only: since the learned lists hold in-word substrings, walks
-        // start at most letters, and a DFA's one-lookup transitions cost ~9% fewer instructions
-        // per comment than a contiguous NFA's (callgrind, 300-byte comments), for ~20 ms more
-        // build time and a few MB more memory.
+        let begins_anywhere = texts
+            .iter()
+            .zip(&patterns)
+            .map(|(t, p)| {
+                let mode = match p {
+                    PatternRef::Entry { entry, .. } => lexicon.entries[*entry as usize].mode,
+                    PatternRef::Allow => MatchMode::Word,
+                };
+                mode == MatchMode::Substring || !t.chars().next().is_some_and(is_word)
+            })
+            .collect();
+        // A DFA: one table lookup per byte of text (see `candidates`).
         let ac = aho_corasick::dfa::Builder::new()
-            .start_kind(aho_corasick::StartKind::Anchored)
+            .start_kind(aho_corasick::StartKind::Unanchored)
             .match_kind(MatchKind::Standard)
             .build(&texts)?;
         let mut masked: HashMap<(char, char, usize), Vec<u32>> = HashMap::new();
@@ -121,53 +115,32 @@ impl Matcher {
             ac,
             patterns,
             masked,
-            at_word_start,
-            anywhere,
+            begins_anywhere,
         })
     }
 
-    /// Every automaton match that may pass the mode checks: an anchored overlapping search from
-    /// each word start whose first byte begins some pattern, and from every position whose byte
-    /// begins a substring entry. The same matches an unanchored overlapping scan would report,
-    /// less those that start inside a word and are not substring entries, which no check lets
-    /// through; on real text that is most of them, since learned lists hold words such as `in`.
+    /// Every automaton match that may pass the mode checks, in one unanchored overlapping scan:
+    /// each pattern occurrence ending at each byte, less those that begin inside a word and
+    /// are not substring entries (no check lets them through; on real text that is most of
+    /// them, since learned lists hold words such as `in`).
     fn candidates(&self, text: &str, mut each: impl FnMut(usize, usize, &PatternRef)) {
         let bytes = text.as_bytes();
-        let mut prev_word = false;
-        for (i, c) in text.char_indices() {
-            let b = bytes[i] as usize;
-            let word = is_word(c);
-            let try_here = self.anywhere[b] || (word && !prev_word && self.at_word_start[b]);
-            prev_word = word;
-            if !try_here {
-                continue;
-            }
-            self.walk_from(bytes, i, &mut each);
-        }
-    }
-
-    /// Walks the automaton from byte `at`, reporting every pattern that begins exactly there.
-    fn walk_from(&self, bytes: &[u8], at: usize, each: &mut impl FnMut(usize, usize, &PatternRef)) {
-        let Ok(mut sid) = self.ac.start_state(Anchored::Yes) else {
+        let Ok(mut sid) = self.ac.start_state(Anchored::No) else {
             return;
         };
-        for (k, &b) in bytes[at..].iter().enumerate() {
-            sid = self.ac.next_state(Anchored::Yes, sid, b);
-            if !self.ac.is_special(sid) {
+        for (k, &b) in bytes.iter().enumerate() {
+            sid = self.ac.next_state(Anchored::No, sid, b);
+            if !self.ac.is_special(sid) || !self.ac.is_match(sid) {
                 continue;
             }
-            if self.ac.is_dead(sid) {
-                return;
-            }
-            if self.ac.is_match(sid) {
-                let end = at + k + 1;
-                for m in 0..self.ac.match_len(sid) {
-                    let pid = self.ac.match_pattern(sid, m);
-                    // Match states also carry the patterns that are suffixes of this path
-                    // (standard semantics); those begin later and are found from there.
-                    if end - self.ac.pattern_len(pid) == at {
-                        each(at, end, &self.patterns[pid.as_usize()]);
-                    }
+            let end = k + 1;
+            // A match state also carries every pattern that is a suffix of its path.
+            for m in 0..self.ac.match_len(sid) {
+                let pid = self.ac.match_pattern(sid, m);
+                let start = end - self.ac.pattern_len(pid);
+                let pid = pid.as_usize();
+                if self.begins_anywhere[pid] || !text[..start].chars().next_back().is_some_and(is_word) {
+                    each(start, end, &self.patterns[pid]);
                 }
             }
         }
@@ -289,18 +262,6 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         }
         Some((start, &text[start..end]))
     })
-}
-
-/// Records where `pattern` may begin, given its entry's match mode.
-fn mark_first(pattern: &str, mode: MatchMode, at_word_start: &mut [bool; 256], anywhere: &mut [bool; 256]) {
-    let (Some(&b), Some(c)) = (pattern.as_bytes().first(), pattern.chars().next()) else {
-        return;
-    };
-    if mode == MatchMode::Substring || !is_word(c) {
-        anywhere[b as usize] = true;
-    } else {
-        at_word_start[b as usize] = true;
-    }
 }
 
 fn word_bounded(text: &str, start: usize, end: usize, mode: MatchMode) -> bool {
