@@ -57,9 +57,8 @@ pub struct Matcher {
     ac: DFA,
     patterns: Vec<PatternRef>,
     masked: HashMap<(char, char, usize), Vec<u32>>,
-    /// By pattern id: it may begin anywhere (substring entries, and
-    /// patterns whose first character is not a word character).
-    begins_anywhere: Vec<bool>,
+    /// By pattern id: its match mode (the allowlist's patterns are whole words).
+    modes: Vec<MatchMode>,
 }
 
 /// A word character for boundary checks; the mask counts so `f*ck` is one word.
@@ -85,15 +84,11 @@ impl Matcher {
             texts.push(a.pattern.clone());
             patterns.push(PatternRef::Allow);
         }
-        let begins_anywhere = texts
+        let modes = patterns
             .iter()
-            .zip(&patterns)
-            .map(|(t, p)| {
-                let mode = match p {
-                    PatternRef::Entry { entry, .. } => lexicon.entries[*entry as usize].mode,
-                    PatternRef::Allow => MatchMode::Word,
-                };
-                mode == MatchMode::Substring || !t.chars().next().is_some_and(is_word)
+            .map(|p| match p {
+                PatternRef::Entry { entry, .. } => lexicon.entries[*entry as usize].mode,
+                PatternRef::Allow => MatchMode::Word,
             })
             .collect();
         // A DFA: one table lookup per byte of text (see `candidates`).
@@ -115,14 +110,14 @@ impl Matcher {
             ac,
             patterns,
             masked,
-            begins_anywhere,
+            modes,
         })
     }
 
-    /// Every automaton match that may pass the mode checks, in one unanchored overlapping scan:
-    /// each pattern occurrence ending at each byte, less those that begin inside a word and
-    /// are not substring entries (no check lets them through; on real text that is most of
-    /// them, since learned lists hold words such as `in`).
+    /// Every automaton match that passes its mode's word boundaries, in one unanchored
+    /// overlapping scan: each pattern occurrence ending at each byte, less those that begin
+    /// inside a word and are not substring entries (on real text most of them, since learned
+    /// lists hold words such as `in`), and whole-word patterns that run on into a word.
     fn candidates(&self, text: &str, mut each: impl FnMut(usize, usize, &PatternRef)) {
         let bytes = text.as_bytes();
         let Ok(mut sid) = self.ac.start_state(Anchored::No) else {
@@ -139,7 +134,7 @@ impl Matcher {
                 let pid = self.ac.match_pattern(sid, m);
                 let start = end - self.ac.pattern_len(pid);
                 let pid = pid.as_usize();
-                if self.begins_anywhere[pid] || !text[..start].chars().next_back().is_some_and(is_word) {
+                if word_bounded(text, start, end, self.modes[pid]) {
                     each(start, end, &self.patterns[pid]);
                 }
             }
@@ -154,11 +149,7 @@ impl Matcher {
         let mut hits: Vec<Hit> = Vec::with_capacity(text.len() / 4);
         let mut allowed: Vec<(usize, usize)> = Vec::new();
         self.candidates(text, |start, end, pattern| match pattern {
-            PatternRef::Allow => {
-                if word_bounded(text, start, end, MatchMode::Word) {
-                    allowed.push((start, end));
-                }
-            }
+            PatternRef::Allow => allowed.push((start, end)),
             PatternRef::Entry { entry, needs_elongated } => {
                 let e = &entries[*entry as usize];
                 if e.only_in_own_language() && e.language != language {
@@ -167,13 +158,11 @@ impl Matcher {
                 if !needs_elongated.iter().all(|&o| n.is_elongated(start + o as usize)) {
                     return;
                 }
-                if word_bounded(text, start, end, e.mode) {
-                    hits.push(Hit {
-                        entry: *entry,
-                        start,
-                        end,
-                    });
-                }
+                hits.push(Hit {
+                    entry: *entry,
+                    start,
+                    end,
+                });
             }
         });
         self.find_masked(text, entries, language, &mut hits);

@@ -445,26 +445,23 @@ pub fn is_wished_harm_participle(w: &str) -> bool {
 
 /// Who a passive wish can land on: people, never "this" or "that".
 pub fn is_person_target(w: &str) -> bool {
-    matches!(
-        w,
-        "you"
-            | "u"
-            | "ya"
-            | "him"
-            | "her"
-            | "them"
-            | "he"
-            | "she"
-            | "they"
-            | "your"
-            | "his"
-            | "their"
-            | "yall"
-            | "everyone"
-            | "everybody"
-            | "somebody"
-            | "someone"
-    )
+    is_second_person_object(w)
+        || matches!(
+            w,
+            "him"
+                | "her"
+                | "them"
+                | "he"
+                | "she"
+                | "they"
+                | "your"
+                | "his"
+                | "their"
+                | "everyone"
+                | "everybody"
+                | "somebody"
+                | "someone"
+        )
 }
 
 /// "I hope", "wish", "ojalá", "espero que".
