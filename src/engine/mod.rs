@@ -136,6 +136,9 @@ pub struct Evidence {
 pub struct Verdict {
     pub decision: Decision,
     pub scores: Scores,
+    /// Every piece of evidence, in text order. Left out of the native answer when the request
+    /// asked for `"detail": "summary"`.
+    #[schema(required = false)]
     pub matches: Vec<Evidence>,
     pub reasons: Vec<String>,
     pub language: Language,
@@ -157,6 +160,11 @@ pub enum Detail {
     /// Everything: scores, decision, every piece of evidence located in the text, reasons.
     #[default]
     Full,
+    /// Decision, scores and reasons, no `matches`: for clients that show why a comment was
+    /// held but never the spans (the native API's `"detail": "summary"`). Reasons name the same
+    /// rules and terms as with `Full`; only locating and copying every piece of evidence is
+    /// skipped.
+    Summary,
     /// Decision and scores only (`matches` and `reasons` left empty), for clients that never
     /// show evidence (the OpenAI surface, Perspective without span annotations). The scores are
     /// exactly those of `Full`: the same evidence is weighed, just not reported.

@@ -90,7 +90,8 @@ fn sigmoid(x: f32) -> f32 {
 }
 
 /// Scores `comment`; with [`Detail::Scores`] the evidence is weighed but not reported (no
-/// `matches`, no `reasons`), which skips locating, copying and formatting it.
+/// `matches`, no `reasons`), which skips locating, copying and formatting it; with
+/// [`Detail::Summary`] only the reasons are written.
 pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detail) -> (Verdict, Normalized, [f32; 7]) {
     let p = &engine.params;
     let text = comment.text;
@@ -100,7 +101,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
             scores: Scores([0.0; 7]),
             matches: Vec::new(),
             reasons: match detail {
-                Detail::Full => vec!["empty comment".into()],
+                Detail::Full | Detail::Summary => vec!["empty comment".into()],
                 Detail::Scores => Vec::new(),
             },
             language: comment.language.unwrap_or(p.default_language),
@@ -238,6 +239,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
             let reasons = reasons(engine, &scores, &raw, &weights);
             (report(engine, text, raw, weights), reasons)
         }
+        Detail::Summary => (Vec::new(), reasons(engine, &scores, &raw, &weights)),
         Detail::Scores => (Vec::new(), Vec::new()),
     };
     let verdict = Verdict {

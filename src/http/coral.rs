@@ -20,7 +20,7 @@ use super::errors::{ApiErrorBody, RETRY_AFTER_SECS};
 use super::json::{self, BodyError, ParseError};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
-use crate::engine::{Category, Decision, Detail, Verdict};
+use crate::engine::{Category, Decision, Verdict};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use hmac::{Hmac, Mac};
@@ -471,7 +471,7 @@ pub(crate) async fn moderate(
         text,
         ..Default::default()
     };
-    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment], Detail::Full)
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment])
         .await?
         .pop()
         .ok_or_else(|| ScoreError::Pool("no result".into()))??;

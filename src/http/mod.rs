@@ -20,8 +20,9 @@
 //! 2. take an admission permit: `let _permit = state.admit()?;` (503 + `Retry-After` when full),
 //! 3. read the body: [`json::read_body`] then [`json::parse`] into the surface's wire types, and
 //!    convert those into [`scoring::OwnedComment`]s (parse, don't validate),
-//! 4. score: `scoring::score(state.engine.current(), state.metrics.clone(), comments, detail).await`,
-//!    with [`crate::engine::Detail::Scores`] when the surface never shows evidence,
+//! 4. score: `scoring::score(state.engine.current(), state.metrics.clone(), comments).await`,
+//!    each comment's `detail` set to [`crate::engine::Detail::Scores`] when the surface never
+//!    shows evidence,
 //! 5. map errors into the surface's own error type, whose `ResponseError` writes that surface's
 //!    wire shape (see [`errors::ApiError`] for the native one).
 //! 6. document it: `#[utoipa::path(...)]` on the handler with every status it can answer,

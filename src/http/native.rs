@@ -94,6 +94,29 @@ pub struct ModerateRequest {
     pub language: Option<LanguageTag>,
     #[serde(default)]
     pub context: Option<Context>,
+    /// How much of the verdict to send back: `full` (the default) lists every match with its
+    /// spans; `summary` leaves `matches` out and keeps decision, scores and reasons, for clients
+    /// that never show spans (a smaller answer, and cheaper to build).
+    #[serde(default)]
+    pub detail: ResponseDetail,
+}
+
+/// How much of a verdict `/v1/moderate` sends back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseDetail {
+    #[default]
+    Full,
+    Summary,
+}
+
+impl From<ResponseDetail> for Detail {
+    fn from(d: ResponseDetail) -> Detail {
+        match d {
+            ResponseDetail::Full => Detail::Full,
+            ResponseDetail::Summary => Detail::Summary,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -160,6 +183,7 @@ impl ModerationItem {
                 text: request.text,
                 language: request.language.map(|l| l.0),
                 parent: context.parent,
+                detail: request.detail.into(),
             },
         })
     }
@@ -240,12 +264,13 @@ pub(crate) async fn moderate(
     let bytes = json::read_body(&req, body, limits).await?;
     let item = ModerationItem::parse(json::parse(&bytes)?, limits, "")?;
     let engine = state.engine.current();
-    let mut results = scoring::score(engine, state.metrics.clone(), vec![item.comment], Detail::Full).await?;
+    let detail = item.comment.detail;
+    let mut results = scoring::score(engine, state.metrics.clone(), vec![item.comment]).await?;
     let scored = results
         .pop()
         .ok_or_else(|| scoring::ScoreError::Pool("no result".into()))??;
     let mut body = Vec::with_capacity(verdict_json::size_hint(&scored.verdict));
-    verdict_json::write_moderated(&mut body, item.id.as_ref(), &scored.verdict, scored.took_us());
+    verdict_json::write_moderated(&mut body, item.id.as_ref(), &scored.verdict, scored.took_us(), detail);
     Ok(HttpResponse::Ok()
         .insert_header(super::lexicon_version_header(&scored.verdict.lexicon_version))
         .content_type(mime::APPLICATION_JSON)
@@ -289,7 +314,7 @@ pub(crate) async fn moderate_batch(
     }
 
     // Each slot is either a parsed item waiting to be scored or its error, in request order.
-    let mut slots: Vec<Result<Option<CommentId>, serde_json::Value>> = Vec::with_capacity(batch.items.len());
+    let mut slots: Vec<Result<(Option<CommentId>, Detail), serde_json::Value>> = Vec::with_capacity(batch.items.len());
     let mut comments = Vec::with_capacity(batch.items.len());
     for (i, value) in batch.items.into_iter().enumerate() {
         let at = format!("items[{i}]");
@@ -299,7 +324,7 @@ pub(crate) async fn moderate_batch(
             .and_then(|r| ModerationItem::parse(r, limits, &at));
         match parsed {
             Ok(item) => {
-                slots.push(Ok(item.id));
+                slots.push(Ok((item.id, item.comment.detail)));
                 comments.push(item.comment);
             }
             Err(e) => {
@@ -317,10 +342,11 @@ pub(crate) async fn moderate_batch(
 
     let engine = state.engine.current();
     let version = super::lexicon_version_header(engine.version());
-    let ids: Vec<Option<CommentId>> = slots.iter().filter_map(|s| s.as_ref().ok().cloned()).collect();
-    let rendered = scoring::score_map(engine, state.metrics.clone(), comments, Detail::Full, move |i, s| {
+    let ids: Vec<(Option<CommentId>, Detail)> = slots.iter().filter_map(|s| s.as_ref().ok().cloned()).collect();
+    let rendered = scoring::score_map(engine, state.metrics.clone(), comments, move |i, s| {
+        let (id, detail) = &ids[i];
         let mut slot = Vec::with_capacity(verdict_json::size_hint(&s.verdict));
-        verdict_json::write_moderated(&mut slot, ids[i].as_ref(), &s.verdict, s.took_us());
+        verdict_json::write_moderated(&mut slot, id.as_ref(), &s.verdict, s.took_us(), *detail);
         slot
     })
     .await?;

@@ -464,11 +464,12 @@ pub(crate) async fn moderations(
         .into_iter()
         .map(|text| OwnedComment {
             text,
+            detail: Detail::Scores,
             ..Default::default()
         })
         .collect();
     let engine = state.engine.current();
-    let scored = scoring::score(engine.clone(), state.metrics.clone(), comments, Detail::Scores).await?;
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), comments).await?;
     let thresholds = engine.thresholds();
     let results = scored
         .into_iter()

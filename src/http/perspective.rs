@@ -505,14 +505,14 @@ pub(crate) async fn analyze_handler(
         text: parsed.text.clone(),
         language: parsed.language,
         parent: parsed.parent.clone(),
+        // Evidence is only shown as span scores; without them the scores are the whole answer.
+        detail: if parsed.span_annotations {
+            Detail::Full
+        } else {
+            Detail::Scores
+        },
     };
-    // Evidence is only shown as span scores; without them the scores are the whole answer.
-    let detail = if parsed.span_annotations {
-        Detail::Full
-    } else {
-        Detail::Scores
-    };
-    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment], detail)
+    let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment])
         .await?
         .pop()
         .ok_or_else(|| ScoreError::Pool("no result".into()))??;

@@ -14,12 +14,14 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-/// A comment parsed at the edge, owned so it can move to a scoring thread.
+/// A comment parsed at the edge, owned so it can move to a scoring thread, with how much of
+/// its verdict the surface will show (one batch may mix them).
 #[derive(Clone, Debug, Default)]
 pub struct OwnedComment {
     pub text: String,
     pub language: Option<Language>,
     pub parent: Option<String>,
+    pub detail: Detail,
 }
 
 impl OwnedComment {
@@ -59,15 +61,14 @@ pub enum ScoreError {
 /// threads so they never stall the connections sharing the worker.
 pub const INLINE_BYTES: usize = 2048;
 
-/// Scores `comments` in order, building verdicts to `detail`: inline when small (see
+/// Scores `comments` in order, building each verdict to its `detail`: inline when small (see
 /// [`INLINE_BYTES`]), else on the scoring threads. The outer error means nothing was scored.
 pub async fn score(
     engine: Arc<Engine>,
     metrics: Arc<Metrics>,
     comments: Vec<OwnedComment>,
-    detail: Detail,
 ) -> Result<Vec<Result<Scored, ScoreError>>, ScoreError> {
-    score_map(engine, metrics, comments, detail, |_, scored| scored).await
+    score_map(engine, metrics, comments, |_, scored| scored).await
 }
 
 /// As [`score`], with each verdict turned by `render(index, scored)` into what the response
@@ -77,7 +78,6 @@ pub async fn score_map<T: Send + 'static>(
     engine: Arc<Engine>,
     metrics: Arc<Metrics>,
     comments: Vec<OwnedComment>,
-    detail: Detail,
     render: impl Fn(usize, Scored) -> T + Send + 'static,
 ) -> Result<Vec<Result<T, ScoreError>>, ScoreError> {
     let bytes: usize = comments
@@ -88,7 +88,7 @@ pub async fn score_map<T: Send + 'static>(
         comments
             .iter()
             .enumerate()
-            .map(|(i, c)| score_guarded(&engine, &metrics, c, detail).map(|s| render(i, s)))
+            .map(|(i, c)| score_guarded(&engine, &metrics, c).map(|s| render(i, s)))
             .collect()
     };
     if bytes <= INLINE_BYTES {
@@ -121,14 +121,9 @@ fn pool() -> Result<&'static rayon::ThreadPool, ScoreError> {
     .map_err(|e| ScoreError::Pool(format!("cannot start the scoring threads: {e}")))
 }
 
-fn score_guarded(
-    engine: &Engine,
-    metrics: &Metrics,
-    comment: &OwnedComment,
-    detail: Detail,
-) -> Result<Scored, ScoreError> {
+fn score_guarded(engine: &Engine, metrics: &Metrics, comment: &OwnedComment) -> Result<Scored, ScoreError> {
     let start = Instant::now();
-    let verdict = guarded(|| engine.score_with(&comment.as_comment(), detail))?;
+    let verdict = guarded(|| engine.score_with(&comment.as_comment(), comment.detail))?;
     let took = start.elapsed();
     metrics.verdict_scored(engine, &verdict, comment.text.chars().count(), took);
     Ok(Scored { verdict, took })

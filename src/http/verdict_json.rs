@@ -8,12 +8,13 @@
 //! the reference: the tests below hold these bytes equal to serde_json's for the same value.
 
 use super::native::CommentId;
-use crate::engine::{Evidence, Verdict};
+use crate::engine::{Detail, Evidence, Verdict};
 use serde::Serialize;
 
 /// Appends `{"id":..,"decision":..,...,"took_us":..}`, byte for byte what serde_json writes for
-/// [`super::native::Moderated`].
-pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, took_us: u64) {
+/// [`super::native::Moderated`]. `matches` is left out unless `detail` is [`Detail::Full`]:
+/// absent means "not asked for", never "nothing matched".
+pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, took_us: u64, detail: Detail) {
     out.push(b'{');
     if let Some(id) = id {
         out.extend_from_slice(b"\"id\":");
@@ -24,14 +25,17 @@ pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, t
     out.extend_from_slice(v.decision.as_str().as_bytes());
     out.extend_from_slice(b"\",\"scores\":");
     serde_into(out, &v.scores);
-    out.extend_from_slice(b",\"matches\":[");
-    for (i, e) in v.matches.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    if detail == Detail::Full {
+        out.extend_from_slice(b",\"matches\":[");
+        for (i, e) in v.matches.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_evidence(out, e);
         }
-        write_evidence(out, e);
+        out.push(b']');
     }
-    out.extend_from_slice(b"],\"reasons\":");
+    out.extend_from_slice(b",\"reasons\":");
     serde_into(out, &v.reasons);
     out.extend_from_slice(b",\"language\":\"");
     out.extend_from_slice(v.language.as_str().as_bytes());
@@ -139,8 +143,38 @@ mod tests {
         };
         let reference = serde_json::to_vec(&Moderated::new(id, &scored)).unwrap();
         let mut fast = Vec::new();
-        write_moderated(&mut fast, id, &scored.verdict, scored.took_us());
+        write_moderated(&mut fast, id, &scored.verdict, scored.took_us(), Detail::Full);
         (fast, reference)
+    }
+
+    #[test]
+    fn a_summary_is_the_full_answer_without_its_matches() {
+        let engine = engine();
+        let id = CommentId::Text("c-1".into());
+        for text in [
+            "you are an idiot and I will find you",
+            "Americans should hang their heads in shame",
+            "",
+            "Ты 1D10T 😀 pendejo",
+        ] {
+            let comment = Comment::new(text);
+            let took = Duration::from_micros(9);
+            let full = Scored {
+                verdict: engine.score_with(&comment, Detail::Full),
+                took,
+            };
+            let summary = Scored {
+                verdict: engine.score_with(&comment, Detail::Summary),
+                took,
+            };
+            assert!(summary.verdict.matches.is_empty());
+            let mut expected = serde_json::to_value(Moderated::new(Some(&id), &full)).unwrap();
+            expected.as_object_mut().unwrap().remove("matches").unwrap();
+            let mut written = Vec::new();
+            write_moderated(&mut written, Some(&id), &summary.verdict, 9, Detail::Summary);
+            let written: serde_json::Value = serde_json::from_slice(&written).unwrap();
+            assert_eq!(written, expected, "{text}");
+        }
     }
 
     #[test]
@@ -217,7 +251,7 @@ mod tests {
             .map(|s| {
                 s.map(|(id, s)| {
                     let mut b = Vec::new();
-                    write_moderated(&mut b, id, &s.verdict, s.took_us());
+                    write_moderated(&mut b, id, &s.verdict, s.took_us(), Detail::Full);
                     b
                 })
             })

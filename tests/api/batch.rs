@@ -88,3 +88,23 @@ async fn a_large_batch_is_scored() {
         assert_eq!(r["decision"], ["allow", "review", "reject"][i % 3]);
     }
 }
+
+#[tokio::test]
+async fn each_batch_item_chooses_its_own_detail() {
+    let app = spawn_app().await;
+    let res = app
+        .post_batch(json!({"items": [
+            {"text": REJECT, "detail": "summary"},
+            {"text": REJECT},
+            {"text": REVIEW, "detail": "nope"},
+        ]}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let results = body["results"].as_array().unwrap();
+    assert!(results[0].get("matches").is_none(), "{body}");
+    assert!(!results[1]["matches"].as_array().unwrap().is_empty(), "{body}");
+    assert_eq!(results[0]["scores"], results[1]["scores"]);
+    assert_eq!(results[0]["reasons"], results[1]["reasons"]);
+    assert_eq!(results[2]["error"]["code"], "invalid_field");
+}

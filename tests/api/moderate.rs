@@ -92,3 +92,30 @@ async fn request_ids_are_echoed_or_generated() {
     let res = app.get("/nope").await;
     assert!(res.headers().contains_key("x-request-id"));
 }
+
+#[tokio::test]
+async fn a_summary_answer_keeps_decision_scores_and_reasons_but_not_matches() {
+    let app = spawn_app().await;
+    for text in [ALLOW, REVIEW, REJECT] {
+        let full = app.moderate(text).await;
+        let res = app.post_moderate(json!({"text": text, "detail": "summary"})).await;
+        assert_eq!(res.status(), 200);
+        let summary: serde_json::Value = res.json().await.unwrap();
+        assert!(summary.get("matches").is_none(), "{summary}");
+        for key in ["decision", "scores", "reasons", "language", "lexicon_version"] {
+            assert_eq!(summary[key], full[key], "{text}: {key}");
+        }
+    }
+    // Asking for the default explicitly is the default.
+    let res = app.post_moderate(json!({"text": REVIEW, "detail": "full"})).await;
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(!body["matches"].as_array().unwrap().is_empty(), "{body}");
+}
+
+#[tokio::test]
+async fn an_unknown_detail_is_a_400_naming_the_field() {
+    let app = spawn_app().await;
+    let res = app.post_moderate(json!({"text": REVIEW, "detail": "verbose"})).await;
+    let message = crate::helpers::assert_error(res, 400, "invalid_field").await;
+    assert!(message.starts_with("detail: unknown variant `verbose`"), "{message}");
+}
