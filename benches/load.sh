@@ -3,17 +3,19 @@
 #
 #   bash benches/load.sh            # every scenario at concurrency 1, 16 and 64
 #   LOAD_SECS=3 bash benches/load.sh  # shorter runs
+#   LOAD_ONLY='healthz|moderate_300' bash benches/load.sh  # scenarios whose name matches
 #
 # What it measures (numbers go to stdout as a table and to target/bench/load.json):
 # - requests/s and p50/p99/p99.9 latency for GET /healthz (the framework's own ceiling),
-#   POST /v1/moderate with ~300-character comments, with mixed real comments, with 2-5 KB
-#   comments, and POST /v1/moderate/batch of 100 comments, each at concurrency 1, 16 and 64;
+#   POST /v1/moderate with ~300-character comments (full answer, and `"detail": "summary"`),
+#   with mixed real comments, with 2-5 KB comments, and POST /v1/moderate/batch of 100
+#   comments, each at concurrency 1, 16 and 64;
 # - the server's RSS (VmRSS, and the peak VmHWM) after the load;
 # - lexicon build and swap: POST /admin/reload, timed from the client, 10 times.
 #
 # Bounded: each oha run lasts LOAD_SECS (default 8) seconds (-w: requests in flight at the
 # deadline finish and count, rather than being aborted), after a 2-second warm-up per
-# scenario; 15 runs, about 3 minutes in all. Loopback only. The server runs with its default
+# scenario; 18 runs, about 3 minutes in all. Loopback only. The server runs with its default
 # worker count (one per core), the file watcher off and log level warn. oha runs on the same
 # machine, so client and server share the cores: see BENCHMARKS.md.
 set -euo pipefail
@@ -67,6 +69,7 @@ auth=(-H "Authorization: Bearer $key")
 scenarios=(
   "healthz GET /healthz -"
   "moderate_300 POST /v1/moderate $tmp/c300.jsonl"
+  "moderate_300_summary POST /v1/moderate $tmp/c300_summary.jsonl"
   "moderate_mixed POST /v1/moderate $tmp/mixed.jsonl"
   "moderate_long POST /v1/moderate $tmp/long.jsonl"
   "batch_100 POST /v1/moderate/batch $tmp/batch100.jsonl"
@@ -83,6 +86,7 @@ results="$tmp/results.jsonl"
 for c in 1 16 64; do
   for s in "${scenarios[@]}"; do
     read -r name method path body <<<"$s"
+    [[ "$name" =~ ^(${LOAD_ONLY:-.*})$ ]] || continue
     run_oha "$c" 2s "$method" "$path" "$body" "$tmp/warm.json"
     run_oha "$c" "${secs}s" "$method" "$path" "$body" "$tmp/run.json"
     rss="$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")"
@@ -120,17 +124,21 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 rss_start, rss_end, hwm, threads = (int(x) for x in sys.argv[2:6])
 out = sys.argv[6]
 reloads_ms = sorted(float(x) * 1e3 for x in sys.argv[7:])
-print(f"{'scenario':<16}{'c':>4}{'req/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}{'non-200':>9}{'RSS MB':>8}")
+print(f"{'scenario':<22}{'c':>4}{'req/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'p99.9 ms':>10}{'non-200':>9}{'RSS MB':>8}")
 for r in rows:
-    print(f"{r['scenario']:<16}{r['concurrency']:>4}{r['rps']:>11.0f}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}"
+    print(f"{r['scenario']:<22}{r['concurrency']:>4}{r['rps']:>11.0f}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}"
           f"{r['p999_ms']:>10.3f}{r['non_200'] + r['errors']:>9}{r['rss_kb'] / 1024:>8.1f}")
 by = {(r["scenario"], r["concurrency"]): r for r in rows}
 print()
 for c in (1, 16, 64):
+    if ("healthz", c) not in by:
+        continue
     h = by[("healthz", c)]["rps"]
-    for s in ("moderate_300", "moderate_mixed", "moderate_long"):
-        print(f"c={c:<3} {s:<15} {by[(s, c)]['rps'] / h:6.1%} of /healthz")
-print(f"\nbatch of 100 at c=16: {by[('batch_100', 16)]['rps'] * 100:.0f} comments/s")
+    for s in ("moderate_300", "moderate_300_summary", "moderate_mixed", "moderate_long"):
+        if (s, c) in by:
+            print(f"c={c:<3} {s:<21} {by[(s, c)]['rps'] / h:6.1%} of /healthz")
+if ("batch_100", 16) in by:
+    print(f"\nbatch of 100 at c=16: {by[('batch_100', 16)]['rps'] * 100:.0f} comments/s")
 print(f"RSS: {rss_start / 1024:.1f} MB at start, {rss_end / 1024:.1f} MB after load, peak {hwm / 1024:.1f} MB; "
       f"{threads} threads after load")
 print(f"lexicon build+swap (POST /admin/reload, 10x): median {statistics.median(reloads_ms):.0f} ms, "

@@ -20,7 +20,9 @@ use super::AppState;
 use crate::engine::{Detail, Language, Verdict};
 use crate::metrics::unix_seconds;
 use crate::settings::Limits;
+use actix_web::body::SizedStream;
 use actix_web::mime;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -350,18 +352,22 @@ pub(crate) async fn moderate_batch(
         slot
     })
     .await?;
-    let mut rendered_iter = rendered.iter();
-    let results = slots.iter().map(|slot| match slot {
-        Err(error) => Err(error.clone()),
-        Ok(_) => match rendered_iter.next() {
-            Some(Ok(bytes)) => Ok(bytes.as_slice()),
-            Some(Err(e)) => Err(ApiError::from(e.clone()).to_json()),
+    let mut rendered = rendered.into_iter();
+    let results = slots.into_iter().map(|slot| match slot {
+        Err(error) => Err(error),
+        Ok(_) => match rendered.next() {
+            Some(Ok(bytes)) => Ok(bytes),
+            Some(Err(e)) => Err(ApiError::from(e).to_json()),
             None => Err(ApiError::from(scoring::ScoreError::Pool("missing result".into())).to_json()),
         },
     });
-    let hint: usize = rendered.iter().map(|r| r.as_ref().map_or(256, Vec::len)).sum();
-    let mut body = Vec::with_capacity(hint + 16);
-    verdict_json::write_batch(&mut body, results);
+    let chunks = verdict_json::batch_chunks(results);
+    let length: usize = chunks.iter().map(Bytes::len).sum();
+    // Sent chunk by chunk with its length known: the slots are never copied into one body.
+    let body = SizedStream::new(
+        length as u64,
+        futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::convert::Infallible>)),
+    );
     Ok(HttpResponse::Ok()
         .insert_header(version)
         .content_type(mime::APPLICATION_JSON)
