@@ -5,7 +5,9 @@ use tamiz::cli::{self, Cli, Command};
 
 // Scoring makes many small, short-lived allocations (one per piece of evidence); mimalloc serves
 // them about 12% faster than the system allocator on the engine benchmark. Built without
-// transparent huge pages (`no_thp`): with them, idle RSS was 50 MB instead of 20 MB.
+// transparent huge pages (`no_thp`): with them, idle RSS was 50 MB instead of 20 MB. The v2 line
+// (`v2`) returns freed pages to the system after 10 ms where v3 waits 1 s: under floods of
+// 100-comment batches, peak RSS was 103 MB with v3 and 73 MB with v2, at the same throughput.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
