@@ -20,7 +20,7 @@ use super::errors::{ApiErrorBody, RETRY_AFTER_SECS};
 use super::json::{self, BodyError, ParseError};
 use super::scoring::{self, OwnedComment, ScoreError};
 use super::{AppState, Overloaded};
-use crate::engine::{Category, Decision, Verdict};
+use crate::engine::{Category, Decision, Detail, Verdict};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use hmac::{Hmac, Mac};
@@ -469,6 +469,8 @@ pub(crate) async fn moderate(
     let engine = state.engine.current();
     let comment = OwnedComment {
         text,
+        // Coral is told the decision and the reasons, never the spans.
+        detail: Detail::Summary,
         ..Default::default()
     };
     let scored = scoring::score(engine.clone(), state.metrics.clone(), vec![comment])
