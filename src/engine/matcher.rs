@@ -63,7 +63,11 @@ pub struct Matcher {
 
 /// A word character for boundary checks; the mask counts so `f*ck` is one word.
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == MASK
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == MASK
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 impl Matcher {
@@ -254,8 +258,18 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn word_bounded(text: &str, start: usize, end: usize, mode: MatchMode) -> bool {
-    let before_ok = || !text[..start].chars().next_back().is_some_and(is_word);
-    let after_ok = || !text[end..].chars().next().is_some_and(is_word);
+    // Neighbours are nearly always ASCII: read the byte, decode a char only when it is not.
+    let bytes = text.as_bytes();
+    let before_ok = || match start.checked_sub(1).map(|i| bytes[i]) {
+        None => true,
+        Some(b) if b.is_ascii() => !is_word(b as char),
+        Some(_) => !text[..start].chars().next_back().is_some_and(is_word),
+    };
+    let after_ok = || match bytes.get(end) {
+        None => true,
+        Some(&b) if b.is_ascii() => !is_word(b as char),
+        Some(_) => !text[end..].chars().next().is_some_and(is_word),
+    };
     match mode {
         MatchMode::Word => before_ok() && after_ok(),
         MatchMode::Prefix => before_ok(),
@@ -297,12 +311,19 @@ fn elongation_variants(pattern: &str) -> Vec<(String, Vec<u16>)> {
 /// hits are left alone, both ways: `tamiz train` fits each learned n-gram as an additive term next
 /// to the operator's evidence, so a learned phrase must neither hide its own words nor an
 /// operator entry (an operator entry always applies).
-fn drop_nested(hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
-    let (mut hits, learned): (Vec<Hit>, Vec<Hit>) = hits
-        .into_iter()
-        .partition(|h| entries[h.entry as usize].source == Source::Operator);
+fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
+    // Operator hits are few and learned ones many: move the few out rather than split the list
+    // into two new vectors.
+    let mut operator: Vec<Hit> = Vec::new();
+    hits.retain(|h| {
+        let learned = entries[h.entry as usize].source != Source::Operator;
+        if !learned {
+            operator.push(*h);
+        }
+        learned
+    });
     // Every key below ends with the entry, so unstable sorts give the one order there is.
-    hits.sort_unstable_by_key(|h| {
+    operator.sort_unstable_by_key(|h| {
         (
             entries[h.entry as usize].category,
             h.start,
@@ -310,23 +331,21 @@ fn drop_nested(hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
             h.entry,
         )
     });
-    hits.dedup_by_key(|h| (h.entry, h.start, h.end));
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    operator.dedup_by_key(|h| (h.entry, h.start, h.end));
     let mut cover: Option<(Category, usize)> = None; // furthest end so far in this category
-    for h in hits {
+    for h in operator {
         let cat = entries[h.entry as usize].category;
         match cover {
             Some((c, end)) if c == cat && h.end <= end => continue,
             Some((c, end)) if c == cat => cover = Some((c, end.max(h.end))),
             _ => cover = Some((cat, h.end)),
         }
-        kept.push(h);
+        hits.push(h);
     }
-    kept.extend(learned);
-    kept.sort_unstable_by_key(|h| (h.start, h.end, h.entry));
+    hits.sort_unstable_by_key(|h| (h.start, h.end, h.entry));
     // Operator duplicates went above; a learned hit found twice is adjacent to itself now.
-    kept.dedup();
-    kept
+    hits.dedup();
+    hits
 }
 
 #[cfg(test)]

@@ -29,6 +29,25 @@ struct Unit {
     end: u32,
     /// Came from a run of three or more of the same letter (`fuuuuck`).
     elongated: bool,
+    /// `ch` is a letter or digit; kept beside it because every later stage asks.
+    word: bool,
+}
+
+impl Unit {
+    fn new(ch: char, start: usize, end: usize) -> Unit {
+        Unit {
+            ch,
+            start: start as u32,
+            end: end as u32,
+            elongated: false,
+            word: is_word_char(ch),
+        }
+    }
+
+    fn set(&mut self, ch: char) {
+        self.ch = ch;
+        self.word = is_word_char(ch);
+    }
 }
 
 /// Leetspeak substitutions: which symbol or digit stands for which letter.
@@ -161,25 +180,27 @@ pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
 /// look-alikes. `ñ` is kept because it is a letter of its own in Spanish (`año` is not `ano`).
 fn fold_chars(original: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(original.len());
-    for (i, c) in original.char_indices() {
-        let start = i as u32;
-        let end = (i + c.len_utf8()) as u32;
-        let push = |ch: char, out: &mut Vec<Unit>| {
-            out.push(Unit {
-                ch,
-                start,
-                end,
-                elongated: false,
-            })
-        };
-        if c.is_ascii() {
-            if c.is_ascii_whitespace() {
-                push(' ', &mut out);
-            } else if !c.is_ascii_control() {
-                push(c.to_ascii_lowercase(), &mut out);
+    let bytes = original.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Most comments are mostly ASCII: fold those bytes without decoding a char.
+        if b.is_ascii() {
+            if b.is_ascii_whitespace() {
+                out.push(Unit::new(' ', i, i + 1));
+            } else if !b.is_ascii_control() {
+                out.push(Unit::new(b.to_ascii_lowercase() as char, i, i + 1));
             }
+            i += 1;
             continue;
         }
+        let Some(c) = original[i..].chars().next() else {
+            break;
+        };
+        let start = i as u32;
+        let end = (i + c.len_utf8()) as u32;
+        i += c.len_utf8();
+        let push = |ch: char, out: &mut Vec<Unit>| out.push(Unit::new(ch, start as usize, end as usize));
         // A decomposed ñ (n + combining tilde) must survive accent folding too.
         if c == '\u{303}' {
             if let Some(last) = out.last_mut() {
@@ -324,14 +345,14 @@ fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
             let between = j > 0 && wordish(j - 1) && wordish(j + 1);
             if is_mask_symbol(c) {
                 if between && letters >= 2 {
-                    token[j].ch = MASK;
+                    token[j].set(MASK);
                 }
                 continue;
             }
             if let Some(letter) = leet.get(c) {
                 let next_or_prev_wordish = (j > 0 && wordish(j - 1)) || wordish(j + 1);
                 if (punctuation_like(c) && between) || (!punctuation_like(c) && next_or_prev_wordish) {
-                    token[j].ch = letter;
+                    token[j].set(letter);
                 }
             }
         }
@@ -351,7 +372,7 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
     // Units to drop are marked with NUL (never produced by folding, which drops controls).
     const GONE: char = '\0';
     let n = units.len();
-    let word = |units: &[Unit], i: usize| is_word_char(units[i].ch);
+    let word = |units: &[Unit], i: usize| units[i].word;
     let mut i = 0;
     while i < n {
         if !word(&units, i) {
@@ -400,21 +421,23 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
 /// kept because English spells with them (`ass`, `kill`); the matcher accepts a single
 /// elongated letter where a word has a double one.
 fn squeeze(units: Vec<Unit>) -> Normalized {
-    let mut n = Normalized {
-        text: String::with_capacity(units.len()),
-        origin: Vec::with_capacity(units.len()),
-    };
-    let emit = |u: Unit, n: &mut Normalized| {
+    // Built as bytes: most units are ASCII and go in with one push.
+    let mut text: Vec<u8> = Vec::with_capacity(units.len());
+    let mut origin: Vec<Origin> = Vec::with_capacity(units.len());
+    let mut emit = |u: Unit| {
         let o = Origin {
             start: u.start,
             end: u.end,
             elongated: u.elongated,
         };
-        n.text.push(u.ch);
         if u.ch.is_ascii() {
-            n.origin.push(o);
+            text.push(u.ch as u8);
+            origin.push(o);
         } else {
-            n.origin.extend(std::iter::repeat_n(o, u.ch.len_utf8()));
+            let mut buf = [0u8; 4];
+            let encoded = u.ch.encode_utf8(&mut buf);
+            text.extend_from_slice(encoded.as_bytes());
+            origin.extend(std::iter::repeat_n(o, encoded.len()));
         }
     };
     let mut i = 0;
@@ -427,26 +450,25 @@ fn squeeze(units: Vec<Unit>) -> Normalized {
         let last_end = units[j - 1].end;
         if u.ch == ' ' {
             // Leading and trailing whitespace go; inner runs become one space.
-            if !n.text.is_empty() && j < units.len() {
-                emit(Unit { end: last_end, ..u }, &mut n);
+            if i > 0 && j < units.len() {
+                emit(Unit { end: last_end, ..u });
             }
         } else if j - i >= 3 && u.ch.is_alphabetic() {
-            emit(
-                Unit {
-                    end: last_end,
-                    elongated: true,
-                    ..u
-                },
-                &mut n,
-            );
+            emit(Unit {
+                end: last_end,
+                elongated: true,
+                ..u
+            });
         } else {
             for &v in &units[i..j] {
-                emit(v, &mut n);
+                emit(v);
             }
         }
         i = j;
     }
-    n
+    // Every push above is a whole character's UTF-8, so this never takes the lossy branch.
+    let text = String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Normalized { text, origin }
 }
 
 #[cfg(test)]

@@ -28,6 +28,30 @@ pub struct Token<'a> {
     pub quoted: bool,
 }
 
+const TOK: u8 = 1;
+const BREAK: u8 = 2;
+const QUOTE: u8 = 3;
+
+/// What an ASCII byte is to the tokenizer. A table keeps the per-byte work to one lookup.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() || c == b'\'' || c == super::normalize::MASK as u8 {
+            TOK
+        } else if matches!(c, b'.' | b'!' | b'?' | b';' | b':' | b'\n') {
+            BREAK
+        } else if c == b'"' {
+            QUOTE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Splits normalized text into tokens: letters, digits, apostrophes and masks; sentence breaks at
 /// `.`, `!`, `?`, `;` and `:`.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
@@ -35,39 +59,59 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut sentence = 0u32;
     let mut quoted = false;
     let mut start: Option<usize> = None;
-    let is_tok = |c: char| c.is_alphanumeric() || c == '\'' || c == super::normalize::MASK;
-    fn flush<'a>(text: &'a str, s: usize, e: usize, sentence: u32, quoted: bool, out: &mut Vec<Token<'a>>) {
-        let raw = &text[s..e];
-        let t = raw.trim_matches('\'');
-        if !t.is_empty() {
-            let lead = raw.len() - raw.trim_start_matches('\'').len();
+    let bytes = text.as_bytes();
+    // Apostrophes at either end are quotation, not part of the word ('idiot' is idiot).
+    let mut flush = |s: usize, e: usize, sentence: u32, quoted: bool| {
+        let (mut s, mut e) = (s, e);
+        while s < e && bytes[s] == b'\'' {
+            s += 1;
+        }
+        while e > s && bytes[e - 1] == b'\'' {
+            e -= 1;
+        }
+        if s < e {
             out.push(Token {
-                text: t,
-                start: s + lead,
-                end: s + lead + t.len(),
+                text: &text[s..e],
+                start: s,
+                end: e,
                 sentence,
                 quoted,
             });
         }
-    }
-    for (i, c) in text.char_indices() {
-        if is_tok(c) {
-            if start.is_none() {
-                start = Some(i);
+    };
+    // Bytes, not chars: the normalized text is mostly ASCII, and only a multi-byte character's
+    // lead byte needs decoding.
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (class, len) = if b.is_ascii() {
+            (ASCII_CLASS[b as usize], 1)
+        } else if let Some(c) = text[i..].chars().next() {
+            let class = match c {
+                _ if c.is_alphanumeric() => TOK,
+                '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => QUOTE,
+                _ => 0,
+            };
+            (class, c.len_utf8())
+        } else {
+            break;
+        };
+        if class == TOK {
+            start.get_or_insert(i);
+        } else {
+            if let Some(s) = start.take() {
+                flush(s, i, sentence, quoted);
             }
-            continue;
+            match class {
+                BREAK => sentence += 1,
+                QUOTE => quoted = !quoted,
+                _ => {}
+            }
         }
-        if let Some(s) = start.take() {
-            flush(text, s, i, sentence, quoted, &mut out);
-        }
-        match c {
-            '.' | '!' | '?' | ';' | ':' | '\n' => sentence += 1,
-            '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => quoted = !quoted,
-            _ => {}
-        }
+        i += len;
     }
     if let Some(s) = start {
-        flush(text, s, text.len(), sentence, quoted, &mut out);
+        flush(s, bytes.len(), sentence, quoted);
     }
     out
 }

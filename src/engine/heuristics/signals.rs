@@ -9,16 +9,45 @@ use crate::engine::category::Category;
 const MIN_LETTERS_FOR_SHOUTING: usize = 12;
 const SHOUTING_RATIO: f32 = 0.7;
 
+const LETTER: u8 = 1;
+const UPPER: u8 = 2;
+const PUNCT: u8 = 4;
+const LEAD: u8 = 8;
+
+/// What each byte is to this pass: an ASCII letter (upper or lower), `!`/`?`, the lead byte of a
+/// multi-byte character, or nothing. One lookup per byte instead of a chain of comparisons.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if c.is_ascii_lowercase() {
+            LETTER
+        } else if c == b'!' || c == b'?' {
+            PUNCT
+        } else if c >= 0xC0 {
+            LEAD
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Findings in original-text byte offsets (the caller maps them, unlike the other rules).
 pub fn find(original: &str, out: &mut Vec<Finding>) {
-    // One pass over bytes: ASCII is checked directly and only the lead byte of a multi-byte
+    // One pass over bytes: ASCII is classified by table and only the lead byte of a multi-byte
     // character is decoded. `!` and `?` are ASCII, so byte offsets of runs are char boundaries.
     let bytes = original.as_bytes();
     let (mut letters, mut upper) = (0usize, 0usize);
     let mut best: Option<(usize, usize)> = None;
     let mut run_start: Option<usize> = None;
     for (i, &b) in bytes.iter().enumerate() {
-        if b == b'!' || b == b'?' {
+        let class = BYTE_CLASS[b as usize];
+        if class == PUNCT {
             run_start.get_or_insert(i);
             continue;
         }
@@ -27,10 +56,9 @@ pub fn find(original: &str, out: &mut Vec<Finding>) {
                 best = Some((s, i));
             }
         }
-        if b < 0x80 {
-            letters += b.is_ascii_alphabetic() as usize;
-            upper += b.is_ascii_uppercase() as usize;
-        } else if b >= 0xC0 {
+        letters += (class & LETTER) as usize;
+        upper += ((class & UPPER) >> 1) as usize;
+        if class == LEAD {
             if let Some(c) = original[i..].chars().next() {
                 if c.is_alphabetic() {
                     letters += 1;
