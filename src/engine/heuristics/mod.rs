@@ -26,6 +26,8 @@ pub struct Token<'a> {
     pub sentence: u32,
     /// Inside quotation marks: reported speech, not the commenter's own words.
     pub quoted: bool,
+    /// Which per-token rules this word opens ([`vocab::cue`] flags), looked up once here.
+    pub cues: u8,
 }
 
 const TOK: u8 = 1;
@@ -70,12 +72,14 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             e -= 1;
         }
         if s < e {
+            let word = &text[s..e];
             out.push(Token {
-                text: &text[s..e],
+                text: word,
                 start: s,
                 end: e,
                 sentence,
                 quoted,
+                cues: vocab::cues(word),
             });
         }
     };

@@ -1,7 +1,7 @@
 //! Dampening: an insult that is negated ("I don't think you are an idiot") or talked about
 //! ("calling people idiots is not how we debate", quoted words) is weaker evidence.
 
-use super::vocab::{is_negation, is_reporting};
+use super::vocab::{cue, is_negation, is_reporting};
 use super::{same_sentence, Token};
 
 /// How many tokens before the evidence a negation or reporting word may stand.
@@ -37,10 +37,10 @@ pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
         }
         let within = |cue: Option<usize>, window: usize| cue.is_some_and(|c| i - c <= window);
         out.push(t.quoted || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW));
-        let w = t.text;
-        if is_reporting(w) || (is_negation(w) && !matches!(w, "no" | "ni")) {
+        let (reporting, negation) = (t.cues & cue::REPORTING != 0, t.cues & cue::NEGATION != 0);
+        if reporting || (negation && !matches!(t.text, "no" | "ni")) {
             long_cue = Some(i);
-        } else if is_negation(w) {
+        } else if negation {
             short_cue = Some(i);
         }
     }

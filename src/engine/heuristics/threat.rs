@@ -6,9 +6,8 @@
 
 use super::negation::is_dampened;
 use super::vocab::{
-    has_clitic_target, is_aimed_violent_verb, is_deserve_cue, is_harm_participle, is_idiom_object, is_intent,
-    is_person_target, is_second_person_object, is_target, is_violent_verb, is_wish, is_wished_harm,
-    is_wished_harm_participle,
+    cue, has_clitic_target, is_harm_participle, is_idiom_object, is_intent, is_person_target, is_second_person_object,
+    is_target, is_wished_harm, is_wished_harm_participle,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -28,14 +27,14 @@ pub struct ThreatFinding {
 /// Scans all tokens for threats.
 pub fn find(tokens: &[Token<'_>], out: &mut Vec<ThreatFinding>) {
     for at in 0..tokens.len() {
-        let w = tokens[at].text;
-        if is_violent_verb(w) {
+        let cues = tokens[at].cues;
+        if cues & cue::VIOLENT != 0 {
             intent_violence_target(tokens, at, false, out);
-        } else if is_aimed_violent_verb(w) {
+        } else if cues & cue::AIMED_VIOLENT != 0 {
             intent_violence_target(tokens, at, true, out);
-        } else if is_wish(w) {
+        } else if cues & cue::WISH != 0 {
             wish_harm(tokens, at, out);
-        } else if is_deserve_cue(w) {
+        } else if cues & cue::DESERVE != 0 {
             passive_deserve(tokens, at, out);
         }
     }

@@ -119,28 +119,31 @@ pub fn is_filler(w: &str) -> bool {
 
 /// Negation before an insult or threat: "I don't think you are an idiot".
 pub fn is_negation(w: &str) -> bool {
-    matches!(
-        w,
-        "not" | "no" | "never" | "dont"  | "doesnt"  | "isnt"  | "arent" 
-            | "wasnt"  | "werent" | "didnt"  | "wont"  | "wouldnt" 
-            | "cant"  | "cannot" | "shouldnt" | "nobody" | "neither" | "nor"
-            // es
-            | "nunca" | "jamas" | "ni" | "tampoco" | "nadie"
-    )
+    cues(w) & cue::NEGATION != 0
 }
+
+#[rustfmt::skip]
+const NEGATION_WORDS: &[&str] = &[
+    "not", "no", "never", "dont", "doesnt", "isnt", "arent", "wasnt", "werent", "didnt", "wont", "wouldnt",
+    "cant", "cannot", "shouldnt", "nobody", "neither", "nor",
+    // es
+    "nunca", "jamas", "ni", "tampoco", "nadie",
+];
 
 /// Words that mark an insult as talked about rather than hurled: "calling people idiots".
 pub fn is_reporting(w: &str) -> bool {
-    matches!(
-        w,
-        "calling" | "call" | "called" | "calls" | "label" | "labeled" | "labelled" | "labeling" | "word" | "words"
-            | "term" | "quote" | "quoted" | "insults" | "insulted" | "slur" | "slurs" | "accused" | "branded"
-            | "dubbed" | "nicknamed"
-            // es
-            | "llamar" | "llamo" | "llamaba" | "llamando" | "llamarlos" | "palabra" | "insulto" | "insultos"
-            | "tacho" | "tachar" | "apodo"
-    )
+    cues(w) & cue::REPORTING != 0
 }
+
+#[rustfmt::skip]
+const REPORTING_WORDS: &[&str] = &[
+    "calling", "call", "called", "calls", "label", "labeled", "labelled", "labeling", "word", "words",
+    "term", "quote", "quoted", "insults", "insulted", "slur", "slurs", "accused", "branded", "dubbed",
+    "nicknamed",
+    // es
+    "llamar", "llamo", "llamaba", "llamando", "llamarlos", "palabra", "insulto", "insultos", "tacho",
+    "tachar", "apodo",
+];
 
 /// Intent, obligation or wish before a violent act: "I will", "someone needs to", "voy a".
 pub fn is_intent(w: &str) -> bool {
@@ -159,49 +162,37 @@ pub fn is_intent(w: &str) -> bool {
 
 /// Violent verbs (all common inflections) that can carry a threat.
 pub fn is_violent_verb(w: &str) -> bool {
-    matches!(
-        w,
-        "kill" | "kills" | "killing" | "murder" | "murders" | "murdering" | "shoot" | "shooting" | "stab"
-            | "stabbing" | "hang" | "hanging" | "whack" | "whacking" | "beat" | "beating" | "punch" | "punching"
-            | "strangle" | "strangling" | "choke" | "choking" | "slit" | "burn" | "burning" | "bomb" | "lynch"
-            | "lynching" | "behead" | "execute" | "executing" | "rape" | "raping" | "hurt" | "hurting" | "torture"
-            | "butcher" | "slaughter" | "gut" | "skin" | "smash" | "strangulate" | "snuff" | "eliminate" | "exterminate"
-            | "annihilate" | "gas" | "nuke" | "waste" | "cap" | "pop" | "drown" | "bury" | "slap" | "kick" | "lynched"
-            // es
-            | "matar" | "mato" | "matare" | "matarte" | "matarlo" | "matarla" | "matarlos" | "matarlas" | "matarle"
-            | "golpear" | "golpearte" | "partir" | "partirte" | "romper" | "romperte" | "quemar" | "quemarte"
-            | "colgar" | "colgarlo" | "colgarlos" | "ahorcar" | "ahorcarlo" | "ahorcarlos" | "balear" | "fusilar"
-            | "fusilarlos" | "apuñalar" | "acuchillar" | "violar" | "degollar" | "madrear" | "madrearte"
-            | "desaparecer" | "desaparecerte" | "rajar" | "rajarte" | "quebrar" | "quebrarte" | "levantar"
-    )
+    cues(w) & cue::VIOLENT != 0
 }
+
+#[rustfmt::skip]
+const VIOLENT_VERBS: &[&str] = &[
+    "kill", "kills", "killing", "murder", "murders", "murdering", "shoot", "shooting", "stab", "stabbing",
+    "hang", "hanging", "whack", "whacking", "beat", "beating", "punch", "punching", "strangle", "strangling",
+    "choke", "choking", "slit", "burn", "burning", "bomb", "lynch", "lynching", "behead", "execute",
+    "executing", "rape", "raping", "hurt", "hurting", "torture", "butcher", "slaughter", "gut", "skin",
+    "smash", "strangulate", "snuff", "eliminate", "exterminate", "annihilate", "gas", "nuke", "waste", "cap",
+    "pop", "drown", "bury", "slap", "kick", "lynched",
+    // es
+    "matar", "mato", "matare", "matarte", "matarlo", "matarla", "matarlos", "matarlas", "matarle", "golpear",
+    "golpearte", "partir", "partirte", "romper", "romperte", "quemar", "quemarte", "colgar", "colgarlo",
+    "colgarlos", "ahorcar", "ahorcarlo", "ahorcarlos", "balear", "fusilar", "fusilarlos", "apuñalar",
+    "acuchillar", "violar", "degollar", "madrear", "madrearte", "desaparecer", "desaparecerte", "rajar",
+    "rajarte", "quebrar", "quebrarte", "levantar",
+];
 
 /// Verbs that threaten only when aimed at the reader: "I will attack you", "ima smack you".
 /// Aimed at anything else they are everyday speech ("we will attack this problem", "they will
 /// destroy the economy", "I will finish the article"), so these need a second-person target.
 pub fn is_aimed_violent_verb(w: &str) -> bool {
-    matches!(
-        w,
-        "attack"
-            | "destroy"
-            | "finish"
-            | "smack"
-            | "bash"
-            | "stomp"
-            | "whoop"
-            | "whop"
-            | "whup"
-            | "decapitate"
-            | "maim"
-            | "mutilate"
-            | "castrate"
-            | "dismember"
-            | "shank"
-            | "slash"
-            | "wreck"
-            | "massacre"
-    )
+    cues(w) & cue::AIMED_VIOLENT != 0
 }
+
+#[rustfmt::skip]
+const AIMED_VIOLENT_VERBS: &[&str] = &[
+    "attack", "destroy", "finish", "smack", "bash", "stomp", "whoop", "whop", "whup", "decapitate", "maim",
+    "mutilate", "castrate", "dismember", "shank", "slash", "wreck", "massacre",
+];
 
 /// The reader as the object of a threat: "I will attack you". Not "your": "I will destroy your
 /// argument" is debate.
@@ -374,25 +365,14 @@ pub fn is_harm_participle(w: &str) -> bool {
 
 /// Cues that open "deserves to be …": the passive-deserve rule.
 pub fn is_deserve_cue(w: &str) -> bool {
-    matches!(
-        w,
-        "deserves"
-            | "deserve"
-            | "deserved"
-            | "should"
-            | "needs"
-            | "need"
-            | "ought"
-            | "must"
-            | "oughta"
-            | "merece"
-            | "merecen"
-            | "deberia"
-            | "deberian"
-            | "debe"
-            | "deben"
-    )
+    cues(w) & cue::DESERVE != 0
 }
+
+#[rustfmt::skip]
+const DESERVE_CUES: &[&str] = &[
+    "deserves", "deserve", "deserved", "should", "needs", "need", "ought", "must", "oughta", "merece",
+    "merecen", "deberia", "deberian", "debe", "deben",
+];
 
 /// Harm wished on someone: "I hope you die", "ojalá te mueras".
 pub fn is_wished_harm(w: &str) -> bool {
@@ -466,11 +446,13 @@ pub fn is_person_target(w: &str) -> bool {
 
 /// "I hope", "wish", "ojalá", "espero que".
 pub fn is_wish(w: &str) -> bool {
-    matches!(
-        w,
-        "hope" | "hopefully" | "wish" | "pray" | "praying" | "ojala" | "espero" | "deseo"
-    )
+    cues(w) & cue::WISH != 0
 }
+
+#[rustfmt::skip]
+const WISH_WORDS: &[&str] = &[
+    "hope", "hopefully", "wish", "pray", "praying", "ojala", "espero", "deseo",
+];
 
 /// Cue words that mean a sentence is about someone with a name or role, for name-calling:
 /// a capitalised word in the original is the main cue; these are the lowercase ones.
@@ -501,4 +483,70 @@ pub fn is_person_noun(w: &str) -> bool {
             | "wey"
             | "guey"
     )
+}
+
+/// The words that open the per-token rules (negation and reporting for dampening, the threat
+/// triggers), as bit flags: the tokenizer looks each token up once and every rule reads the flags.
+pub mod cue {
+    pub const NEGATION: u8 = 1;
+    pub const REPORTING: u8 = 2;
+    pub const VIOLENT: u8 = 4;
+    pub const AIMED_VIOLENT: u8 = 8;
+    pub const WISH: u8 = 16;
+    pub const DESERVE: u8 = 32;
+}
+
+static CUES: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u8>> = std::sync::LazyLock::new(|| {
+    let mut map = rustc_hash::FxHashMap::default();
+    for (flag, words) in [
+        (cue::NEGATION, NEGATION_WORDS),
+        (cue::REPORTING, REPORTING_WORDS),
+        (cue::VIOLENT, VIOLENT_VERBS),
+        (cue::AIMED_VIOLENT, AIMED_VIOLENT_VERBS),
+        (cue::WISH, WISH_WORDS),
+        (cue::DESERVE, DESERVE_CUES),
+    ] {
+        for &w in words {
+            *map.entry(w).or_insert(0) |= flag;
+        }
+    }
+    map
+});
+
+/// The [`cue`] flags of a word: one hash lookup instead of a string match per rule.
+pub fn cues(w: &str) -> u8 {
+    CUES.get(w).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cue_words_are_in_normalized_form() {
+        // Tokens come from normalized text, so a cue word the normalizer would rewrite never fires.
+        for words in [
+            NEGATION_WORDS,
+            REPORTING_WORDS,
+            VIOLENT_VERBS,
+            AIMED_VIOLENT_VERBS,
+            WISH_WORDS,
+            DESERVE_CUES,
+        ] {
+            for &w in words {
+                let n = crate::engine::normalize::normalize(w, &Default::default());
+                assert_eq!(n.text(), w, "cue word {w:?} is not in normalized form");
+            }
+        }
+    }
+
+    #[test]
+    fn cues_are_flags_per_list() {
+        assert_eq!(cues("kill"), cue::VIOLENT);
+        assert_eq!(cues("never"), cue::NEGATION);
+        assert_eq!(cues("calling"), cue::REPORTING);
+        assert_eq!(cues("deserves"), cue::DESERVE);
+        assert_eq!(cues("idiot"), 0);
+        assert!(is_wish("ojala") && is_aimed_violent_verb("smack") && !is_violent_verb("smack"));
+    }
 }
