@@ -10,55 +10,14 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
-use std::path::PathBuf;
-use tamiz::engine::{Comment, Detail, Engine};
-use tamiz::settings::Settings;
+use support::{engine, pieces, texts};
+use tamiz::engine::{Comment, Detail};
+
+mod support;
 
 // The allocator the `tamiz` binary runs with, so the pipeline is measured as deployed.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn texts(file: &str) -> Vec<String> {
-    std::fs::read_to_string(repo().join("tests/data").join(file))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
-}
-
-/// Cuts the running text of all comments and paragraphs into pieces of about `size` bytes, at
-/// word boundaries, so every piece is real prose.
-fn pieces(size: usize) -> Vec<String> {
-    let mut all = texts("corpus_comments.jsonl");
-    all.extend(texts("corpus_articles.jsonl"));
-    let joined = all.join(" ");
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for w in joined.split_whitespace() {
-        cur.push_str(w);
-        cur.push(' ');
-        if cur.len() >= size {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    out
-}
-
-fn engine() -> Engine {
-    Settings::load_with(&repo().join("config"), None, false)
-        .unwrap()
-        .build_engine()
-        .unwrap()
-}
 
 fn bench(c: &mut Criterion) {
     let engine = engine();
