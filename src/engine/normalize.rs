@@ -176,6 +176,25 @@ pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
     squeeze(units)
 }
 
+/// Per ASCII byte: the folded character (0: dropped, a control) and whether it is a letter or
+/// digit. Whitespace folds to a space and letters to lowercase.
+const ASCII_FOLD: [(u8, bool); 128] = {
+    let mut t = [(0u8, false); 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            (b' ', false)
+        } else if c.is_ascii_control() {
+            (0, false)
+        } else {
+            (c.to_ascii_lowercase(), c.is_ascii_alphanumeric())
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Stage 1: per character, drop invisibles, fold case, accents, compatibility forms and
 /// look-alikes. `ñ` is kept because it is a letter of its own in Spanish (`año` is not `ano`).
 fn fold_chars(original: &str) -> Vec<Unit> {
@@ -183,16 +202,22 @@ fn fold_chars(original: &str) -> Vec<Unit> {
     let bytes = original.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        // Most comments are mostly ASCII: fold those bytes without decoding a char.
-        if b.is_ascii() {
-            if b.is_ascii_whitespace() {
-                out.push(Unit::new(' ', i, i + 1));
-            } else if !b.is_ascii_control() {
-                out.push(Unit::new(b.to_ascii_lowercase() as char, i, i + 1));
+        // Most comments are mostly ASCII: fold a run of ASCII bytes by table, without decoding.
+        while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii()) {
+            let (ch, word) = ASCII_FOLD[b as usize];
+            if ch != 0 {
+                out.push(Unit {
+                    ch: ch as char,
+                    start: i as u32,
+                    end: i as u32 + 1,
+                    elongated: false,
+                    word,
+                });
             }
             i += 1;
-            continue;
+        }
+        if i >= bytes.len() {
+            break;
         }
         let Some(c) = original[i..].chars().next() else {
             break;
