@@ -63,11 +63,7 @@ pub struct Matcher {
 
 /// A word character for boundary checks; the mask counts so `f*ck` is one word.
 fn is_word(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric() || c == MASK
-    } else {
-        c.is_alphanumeric()
-    }
+    c.is_alphanumeric() || c == MASK
 }
 
 impl Matcher {

@@ -474,7 +474,8 @@ fn squeeze(units: Vec<Unit>) -> Normalized {
         }
         let last_end = units[j - 1].end;
         if u.ch == ' ' {
-            // Leading and trailing whitespace go; inner runs become one space.
+            // Leading and trailing whitespace go; inner runs become one space. (`i > 0` means text
+            // was emitted: the run before a space run is not spaces, and every such run emits.)
             if i > 0 && j < units.len() {
                 emit(Unit { end: last_end, ..u });
             }

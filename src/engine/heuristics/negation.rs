@@ -1,7 +1,7 @@
 //! Dampening: an insult that is negated ("I don't think you are an idiot") or talked about
 //! ("calling people idiots is not how we debate", quoted words) is weaker evidence.
 
-use super::vocab::{cue, is_negation, is_reporting};
+use super::vocab::cue;
 use super::{same_sentence, Token};
 
 /// How many tokens before the evidence a negation or reporting word may stand.
@@ -17,8 +17,9 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     }
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), at);
     (range.start..range.end).any(|i| {
-        let w = tokens[i].text;
-        is_reporting(w) || (is_negation(w) && (at - i <= SHORT_WINDOW || !matches!(w, "no" | "ni")))
+        let t = &tokens[i];
+        t.cues & cue::REPORTING != 0
+            || (t.cues & cue::NEGATION != 0 && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni")))
     })
 }
 
