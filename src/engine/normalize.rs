@@ -446,48 +446,61 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
 /// kept because English spells with them (`ass`, `kill`); the matcher accepts a single
 /// elongated letter where a word has a double one.
 fn squeeze(units: Vec<Unit>) -> Normalized {
-    // Built as bytes: most units are ASCII and go in with one push.
-    let mut text: Vec<u8> = Vec::with_capacity(units.len());
-    let mut origin: Vec<Origin> = Vec::with_capacity(units.len());
-    let mut emit = |u: Unit| {
-        let o = Origin {
-            start: u.start,
-            end: u.end,
-            elongated: u.elongated,
-        };
-        if u.ch.is_ascii() {
-            text.push(u.ch as u8);
-            origin.push(o);
-        } else {
-            let mut buf = [0u8; 4];
-            let encoded = u.ch.encode_utf8(&mut buf);
-            text.extend_from_slice(encoded.as_bytes());
-            origin.extend(std::iter::repeat_n(o, encoded.len()));
+    let n = units.len();
+    // Built as bytes: most units are ASCII and go in one byte each.
+    let mut text: Vec<u8> = Vec::with_capacity(n);
+    let mut origin: Vec<Origin> = Vec::with_capacity(n);
+    let ch = |k: usize| units.get(k).map(|u| u.ch);
+    // Leading whitespace goes.
+    let mut i = units.iter().position(|u| u.ch != ' ').unwrap_or(n);
+    while i < n {
+        // Most of a comment is a plain stretch that goes out unchanged: ASCII, spaces single and
+        // inside, no letter three times in a row. Copy it in bulk (two tight loops, no per-unit
+        // capacity checks); that was most of the normalizer's cost.
+        let mut k = i;
+        while k < n {
+            let c = units[k].ch;
+            let plain = if c == ' ' {
+                ch(k + 1).is_some_and(|next| next != ' ')
+            } else {
+                c.is_ascii() && !(c.is_ascii_alphabetic() && ch(k + 1) == Some(c) && ch(k + 2) == Some(c))
+            };
+            if !plain {
+                break;
+            }
+            k += 1;
         }
-    };
-    let mut i = 0;
-    while i < units.len() {
-        let u = units[i];
-        let mut j = i + 1;
-        while j < units.len() && units[j].ch == u.ch {
+        let stretch = &units[i..k];
+        text.extend(stretch.iter().map(|u| u.ch as u8));
+        origin.extend(stretch.iter().map(Origin::of));
+        if k == n {
+            break;
+        }
+        // Otherwise a run starts at `k`: spaces, a stretched letter, or a non-ASCII character.
+        let u = units[k];
+        let mut j = k + 1;
+        while j < n && units[j].ch == u.ch {
             j += 1;
         }
         let last_end = units[j - 1].end;
         if u.ch == ' ' {
-            // Leading and trailing whitespace go; inner runs become one space. (`i > 0` means text
-            // was emitted: the run before a space run is not spaces, and every such run emits.)
-            if i > 0 && j < units.len() {
-                emit(Unit { end: last_end, ..u });
+            // Inner runs become one space; a trailing run goes. (A leading run was skipped.)
+            if j < n {
+                push_unit(&mut text, &mut origin, Unit { end: last_end, ..u });
             }
-        } else if j - i >= 3 && u.ch.is_alphabetic() {
-            emit(Unit {
-                end: last_end,
-                elongated: true,
-                ..u
-            });
+        } else if j - k >= 3 && u.ch.is_alphabetic() {
+            push_unit(
+                &mut text,
+                &mut origin,
+                Unit {
+                    end: last_end,
+                    elongated: true,
+                    ..u
+                },
+            );
         } else {
-            for &v in &units[i..j] {
-                emit(v);
+            for &v in &units[k..j] {
+                push_unit(&mut text, &mut origin, v);
             }
         }
         i = j;
@@ -495,6 +508,24 @@ fn squeeze(units: Vec<Unit>) -> Normalized {
     // Every push above is a whole character's UTF-8, so this never takes the lossy branch.
     let text = String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Normalized { text, origin }
+}
+
+impl Origin {
+    fn of(u: &Unit) -> Origin {
+        Origin {
+            start: u.start,
+            end: u.end,
+            elongated: u.elongated,
+        }
+    }
+}
+
+/// Appends one unit's character and, per byte of it, its origin.
+fn push_unit(text: &mut Vec<u8>, origin: &mut Vec<Origin>, u: Unit) {
+    let mut buf = [0u8; 4];
+    let encoded = u.ch.encode_utf8(&mut buf);
+    text.extend_from_slice(encoded.as_bytes());
+    origin.extend(std::iter::repeat_n(Origin::of(&u), encoded.len()));
 }
 
 #[cfg(test)]
@@ -549,6 +580,63 @@ mod tests {
         whitespace_collapses: "  you \n\t idiot  " => "you idiot",
         curly_apostrophe: "you’re" => "youre",
         trailing_apostrophe_kept: "the players' union" => "the players' union",
+    }
+
+    /// The plain statement of stage 4, one run at a time: the bulk-copying `squeeze` must give
+    /// exactly what this gives.
+    fn squeeze_reference(units: Vec<Unit>) -> Normalized {
+        let (mut text, mut origin) = (Vec::new(), Vec::new());
+        let mut i = 0;
+        while i < units.len() {
+            let u = units[i];
+            let mut j = i + 1;
+            while j < units.len() && units[j].ch == u.ch {
+                j += 1;
+            }
+            let end = units[j - 1].end;
+            if u.ch == ' ' {
+                if !text.is_empty() && j < units.len() {
+                    push_unit(&mut text, &mut origin, Unit { end, ..u });
+                }
+            } else if j - i >= 3 && u.ch.is_alphabetic() {
+                push_unit(
+                    &mut text,
+                    &mut origin,
+                    Unit {
+                        end,
+                        elongated: true,
+                        ..u
+                    },
+                );
+            } else {
+                units[i..j].iter().for_each(|&v| push_unit(&mut text, &mut origin, v));
+            }
+            i = j;
+        }
+        Normalized {
+            text: String::from_utf8(text).unwrap(),
+            origin,
+        }
+    }
+
+    fn same(a: &Normalized, b: &Normalized) -> bool {
+        a.text == b.text
+            && a.origin.len() == b.origin.len()
+            && a.origin
+                .iter()
+                .zip(&b.origin)
+                .all(|(x, y)| (x.start, x.end, x.elongated) == (y.start, y.end, y.elongated))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn squeeze_equals_its_plain_statement(text in "[ a-cA\\-'.!1é ñ\u{200B}]{0,40}") {
+            let leet = LeetTable::default();
+            let units = join_spelled_out(map_leet_and_masks(fold_chars(&text), &leet));
+            let fast = squeeze(units.clone());
+            let slow = squeeze_reference(units);
+            proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
+        }
     }
 
     #[test]
