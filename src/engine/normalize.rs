@@ -58,16 +58,15 @@ pub struct LeetTable {
     /// Indexed by ASCII code; 0 means no substitution. Leet symbols are ASCII in practice, and
     /// an array lookup keeps this off the profile.
     ascii: [u8; 128],
+    /// Indexed by ASCII code: a leet symbol or a mask symbol, the units stage 2 looks at.
+    candidate: [bool; 128],
     /// Substitutions for non-ASCII symbols, if an operator configures any.
     other: Vec<(char, char)>,
 }
 
 impl Default for LeetTable {
     fn default() -> Self {
-        let mut t = LeetTable {
-            ascii: [0; 128],
-            other: Vec::new(),
-        };
+        let mut t = LeetTable::empty();
         for (k, v) in [
             ('0', 'o'),
             ('1', 'i'),
@@ -89,12 +88,20 @@ impl Default for LeetTable {
 }
 
 impl LeetTable {
+    fn empty() -> Self {
+        let mut candidate = [false; 128];
+        candidate[b'*' as usize] = true;
+        candidate[b'#' as usize] = true;
+        LeetTable {
+            ascii: [0; 128],
+            candidate,
+            other: Vec::new(),
+        }
+    }
+
     /// Builds a table from `(symbol, letter)` pairs.
     pub fn new(map: Vec<(char, char)>) -> Self {
-        let mut t = LeetTable {
-            ascii: [0; 128],
-            other: Vec::new(),
-        };
+        let mut t = LeetTable::empty();
         for (k, v) in map {
             t.set(k, v);
         }
@@ -105,9 +112,19 @@ impl LeetTable {
     pub fn set(&mut self, symbol: char, letter: char) {
         if symbol.is_ascii() && letter.is_ascii() {
             self.ascii[symbol as usize] = letter as u8;
+            self.candidate[symbol as usize] = true;
         } else {
             self.other.retain(|(k, _)| *k != symbol);
             self.other.push((symbol, letter));
+        }
+    }
+
+    /// A leet or mask symbol: what stage 2 rewrites.
+    fn is_candidate(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.candidate[c as usize]
+        } else {
+            self.other.iter().any(|(k, _)| *k == c)
         }
     }
 
@@ -329,60 +346,66 @@ fn is_word_char(c: char) -> bool {
 /// Tokens without letters (`100%`, `$20`, `1&2`) are left alone. Punctuation-like leet symbols
 /// (`!`, `|`, `+`) count only between two word characters so `idiot!` stays `idiot!`.
 fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
+    let n = units.len();
     let mut i = 0;
-    while i < units.len() {
-        if units[i].ch == ' ' {
+    // One look per unit; only a token holding a leet or mask symbol is taken apart. (Finding
+    // token bounds first and then scanning each token again cost a pass more.)
+    while i < n {
+        if !leet.is_candidate(units[i].ch) {
             i += 1;
             continue;
         }
-        let start = i;
-        while i < units.len() && units[i].ch != ' ' {
+        let mut start = i;
+        while start > 0 && units[start - 1].ch != ' ' {
+            start -= 1;
+        }
+        while i < n && units[i].ch != ' ' {
             i += 1;
         }
-        let token = &mut units[start..i];
-        // Most tokens are plain words: leave them without a second look.
-        if !token.iter().any(|u| is_mask_symbol(u.ch) || leet.get(u.ch).is_some()) {
-            continue;
-        }
-        let letters = token.iter().filter(|u| u.ch.is_alphabetic()).count();
-        if letters == 0 {
-            continue;
-        }
-        // Decisions read the token as it was, not as already rewritten.
-        let mut original = [' '; 64];
-        if token.len() > original.len() {
-            continue;
-        }
-        for (o, u) in original.iter_mut().zip(token.iter()) {
-            *o = u.ch;
-        }
-        let original = &original[..token.len()];
-        // `!`, `|` and `+` stand for letters only between letter-like neighbours, never next to
-        // each other: "idiot!!" is an idiot shouting, "$h!t" is a word.
-        let punctuation_like = |c: char| matches!(c, '!' | '|' | '+');
-        let wordish = |j: usize| -> bool {
-            original.get(j).is_some_and(|&c| {
-                is_word_char(c) || (leet.get(c).is_some() && !punctuation_like(c)) || is_mask_symbol(c)
-            })
-        };
-        for j in 0..token.len() {
-            let c = original[j];
-            let between = j > 0 && wordish(j - 1) && wordish(j + 1);
-            if is_mask_symbol(c) {
-                if between && letters >= 2 {
-                    token[j].set(MASK);
-                }
-                continue;
+        rewrite_leet_token(&mut units[start..i], leet);
+    }
+    units
+}
+
+/// Rewrites one whitespace-delimited token holding a leet or mask symbol (see stage 2).
+fn rewrite_leet_token(token: &mut [Unit], leet: &LeetTable) {
+    let letters = token.iter().filter(|u| u.ch.is_alphabetic()).count();
+    if letters == 0 {
+        return;
+    }
+    // Decisions read the token as it was, not as already rewritten.
+    let mut original = [' '; 64];
+    if token.len() > original.len() {
+        return;
+    }
+    for (o, u) in original.iter_mut().zip(token.iter()) {
+        *o = u.ch;
+    }
+    let original = &original[..token.len()];
+    // `!`, `|` and `+` stand for letters only between letter-like neighbours, never next to
+    // each other: "idiot!!" is an idiot shouting, "$h!t" is a word.
+    let punctuation_like = |c: char| matches!(c, '!' | '|' | '+');
+    let wordish = |j: usize| -> bool {
+        original
+            .get(j)
+            .is_some_and(|&c| is_word_char(c) || (leet.get(c).is_some() && !punctuation_like(c)) || is_mask_symbol(c))
+    };
+    for j in 0..token.len() {
+        let c = original[j];
+        let between = j > 0 && wordish(j - 1) && wordish(j + 1);
+        if is_mask_symbol(c) {
+            if between && letters >= 2 {
+                token[j].set(MASK);
             }
-            if let Some(letter) = leet.get(c) {
-                let next_or_prev_wordish = (j > 0 && wordish(j - 1)) || wordish(j + 1);
-                if (punctuation_like(c) && between) || (!punctuation_like(c) && next_or_prev_wordish) {
-                    token[j].set(letter);
-                }
+            continue;
+        }
+        if let Some(letter) = leet.get(c) {
+            let next_or_prev_wordish = (j > 0 && wordish(j - 1)) || wordish(j + 1);
+            if (punctuation_like(c) && between) || (!punctuation_like(c) && next_or_prev_wordish) {
+                token[j].set(letter);
             }
         }
     }
-    units
 }
 
 fn is_spelling_separator(c: char) -> bool {
@@ -394,19 +417,40 @@ fn is_spelling_separator(c: char) -> bool {
 /// separators (`k i l l  y o u`) end a chain, which keeps the word break. Hyphens and underscores
 /// left between longer words become spaces so `mother-fucker` reads as two words.
 fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
-    // Units to drop are marked with NUL (never produced by folding, which drops controls).
-    const GONE: char = '\0';
+    if mark_spelled_out(&mut units) {
+        compact(&mut units);
+    }
+    units
+}
+
+/// Units to drop are marked with NUL (never produced by folding, which drops controls).
+const GONE: char = '\0';
+
+/// Marks the separators of spelled-out chains and apostrophes inside words `GONE`. Whether anything is to be dropped or
+/// rewritten: most comments need `compact`, but one with no apostrophe, hyphen, underscore or
+/// spelled-out word does not.
+fn mark_spelled_out(units: &mut [Unit]) -> bool {
     let n = units.len();
     let word = |units: &[Unit], i: usize| units[i].word;
+    let mut edits = false;
     let mut i = 0;
     while i < n {
-        if !word(&units, i) {
+        if !word(units, i) {
+            match units[i].ch {
+                // Apostrophes inside words go: "you're" reads "youre", as wordlists write it.
+                '\'' if i > 0 && i + 1 < n && word(units, i - 1) && word(units, i + 1) => {
+                    units[i].ch = GONE;
+                    edits = true;
+                }
+                '-' | '_' => edits = true,
+                _ => {}
+            }
             i += 1;
             continue;
         }
         // Skip whole words in one step: only a word of one letter can start a chain.
         let mut e = i + 1;
-        while e < n && word(&units, e) {
+        while e < n && word(units, e) {
             e += 1;
         }
         if e - i > 1 {
@@ -414,7 +458,7 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
             continue;
         }
         // Extend a chain: letter (separator letter)*, each letter a word of its own.
-        let single_letter_at = |k: usize| word(&units, k) && (k + 1 >= n || !word(&units, k + 1));
+        let single_letter_at = |k: usize| word(units, k) && (k + 1 >= n || !word(units, k + 1));
         let mut j = i;
         while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter_at(j + 2) {
             j += 2;
@@ -423,22 +467,21 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
             for k in (i + 1..j).step_by(2) {
                 units[k].ch = GONE;
             }
+            edits = true;
         }
         i = j + 1;
     }
-    // Apostrophes inside words go: "you're" reads "youre", as wordlists write it.
-    for k in 1..n.saturating_sub(1) {
-        if units[k].ch == '\'' && word(&units, k - 1) && word(&units, k + 1) {
-            units[k].ch = GONE;
-        }
-    }
+    edits
+}
+
+/// Drops what `mark_spelled_out` marked, and makes hyphens and underscores spaces.
+fn compact(units: &mut Vec<Unit>) {
     units.retain_mut(|u| {
         if matches!(u.ch, '-' | '_') {
             u.ch = ' ';
         }
         u.ch != GONE
     });
-    units
 }
 
 /// Stage 4: collapse whitespace runs to one space, and runs of three or more of the same letter
@@ -582,7 +625,7 @@ mod tests {
         trailing_apostrophe_kept: "the players' union" => "the players' union",
     }
 
-    /// The plain statement of stage 4, one run at a time: the bulk-copying `squeeze` must give
+    /// Stage 4 stated plainly, one run at a time: the bulk-copying `squeeze` must give
     /// exactly what this gives.
     fn squeeze_reference(units: Vec<Unit>) -> Normalized {
         let (mut text, mut origin) = (Vec::new(), Vec::new());
@@ -628,7 +671,54 @@ mod tests {
                 .all(|(x, y)| (x.start, x.end, x.elongated) == (y.start, y.end, y.elongated))
     }
 
+    /// Stage 2 stated plainly: every token, then whether it holds a leet or mask symbol.
+    fn leet_reference(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
+        let mut i = 0;
+        while i < units.len() {
+            let start = i;
+            while i < units.len() && units[i].ch != ' ' {
+                i += 1;
+            }
+            let token = &mut units[start..i];
+            if token.iter().any(|u| is_mask_symbol(u.ch) || leet.get(u.ch).is_some()) {
+                rewrite_leet_token(token, leet);
+            }
+            i += 1;
+        }
+        units
+    }
+
+    /// Stage 3 stated plainly: chain separators (as `mark_spelled_out` finds them) and
+    /// apostrophes between two word characters go, hyphens and underscores become spaces.
+    fn join_reference(units: Vec<Unit>) -> Vec<Unit> {
+        let n = units.len();
+        let mut marked = units.clone();
+        mark_spelled_out(&mut marked);
+        let mut out = Vec::new();
+        for k in 0..n {
+            let mut u = units[k];
+            let inner_apostrophe = u.ch == '\'' && k > 0 && k + 1 < n && units[k - 1].word && units[k + 1].word;
+            let chain_separator = marked[k].ch == GONE && u.ch != '\'';
+            if inner_apostrophe || chain_separator {
+                continue;
+            }
+            if matches!(u.ch, '-' | '_') {
+                u.ch = ' ';
+            }
+            out.push(u);
+        }
+        out
+    }
+
     proptest::proptest! {
+        #[test]
+        fn normalize_equals_its_plain_statement(text in "[ a-cA\\-_'.,*$!1é ñ\u{200B}]{0,40}") {
+            let leet = LeetTable::default();
+            let fast = normalize(&text, &leet);
+            let slow = squeeze_reference(join_reference(leet_reference(fold_chars(&text), &leet)));
+            proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
+        }
+
         #[test]
         fn squeeze_equals_its_plain_statement(text in "[ a-cA\\-'.!1é ñ\u{200B}]{0,40}") {
             let leet = LeetTable::default();
