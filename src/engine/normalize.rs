@@ -446,9 +446,9 @@ fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
 /// Units to drop are marked with NUL (never produced by folding, which drops controls).
 const GONE: char = '\0';
 
-/// Marks the separators of spelled-out chains and apostrophes inside words `GONE`. Whether anything is to be dropped or
-/// rewritten: most comments need `compact`, but one with no apostrophe, hyphen, underscore or
-/// spelled-out word does not.
+/// Marks the separators of spelled-out chains and apostrophes inside words `GONE`. Returns
+/// whether anything is to be dropped or rewritten: most comments need `compact`, but one with no
+/// apostrophe, hyphen, underscore or spelled-out word does not.
 fn mark_spelled_out(units: &mut [Unit]) -> bool {
     let n = units.len();
     let word = |units: &[Unit], i: usize| units[i].word;
