@@ -17,6 +17,22 @@ cargo clippy --all-targets -- -D warnings
 step "cargo test (unit, engine, CLI, properties, HTTP, compatibility, metrics)"
 cargo test --all-targets
 
+step "learned list: the command in its header rebuilds wordlists/learned/en.tsv byte for byte"
+# The list is fitted over the engine's own logit, so a change to the hand lists or the rules
+# moves the fitted weights; this catches a list left stale by such a change (release build: the
+# fit takes about a minute there, many in a debug build).
+cargo build --release --bin tamiz
+learned_cmd=$(sed -n 's/^# Reproduce: tamiz //p' wordlists/learned/en.tsv)
+learned_tmp=$(mktemp -d)
+# shellcheck disable=SC2086 # the recorded command is a list of words
+target/release/tamiz $learned_cmd --out "$learned_tmp/en.tsv" >"$learned_tmp/train.log" 2>&1
+if ! cmp -s wordlists/learned/en.tsv "$learned_tmp/en.tsv"; then
+  echo "wordlists/learned/en.tsv is stale: rerun the command in its header (QUALITY.md, Reproduce)" >&2
+  diff wordlists/learned/en.tsv "$learned_tmp/en.tsv" | head -n 20 >&2
+  exit 1
+fi
+rm -rf "$learned_tmp"
+
 if [ -f tests/python/run.sh ]; then
   step "real Perspective / OpenAI / Coral clients"
   bash tests/python/run.sh
