@@ -28,9 +28,10 @@ use arc_swap::ArcSwap;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use secrecy::ExposeSecret;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The engine answering requests right now.
 #[derive(Debug)]
@@ -205,11 +206,13 @@ impl std::fmt::Debug for FileWatch {
 pub fn watch(reloader: Arc<Reloader>, dirs: &[PathBuf], debounce: Duration) -> notify::Result<FileWatch> {
     // Capacity 1: changes arriving while a reload is pending fold into that reload.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1);
+    let mut seen = Stamps::of(dirs);
     let mut debouncer = new_debouncer(debounce, move |result: DebounceEventResult| match result {
-        Ok(events) if events.iter().any(|e| !is_editor_noise(&e.path)) => {
-            let _ = tx.try_send(());
+        Ok(events) => {
+            if seen.changed(events.iter().map(|e| e.path.as_path()).filter(|p| !is_editor_noise(p))) {
+                let _ = tx.try_send(());
+            }
         }
-        Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "file watcher error"),
     })?;
     for dir in dirs {
@@ -223,6 +226,53 @@ pub fn watch(reloader: Arc<Reloader>, dirs: &[PathBuf], debounce: Duration) -> n
         }
     });
     Ok(FileWatch { _debouncer: debouncer })
+}
+
+/// Size and modification time of every file and directory under the watched directories, as
+/// last seen. The watcher also reports opens and reads (notify 8 passes inotify's open and
+/// close-without-write events on as access events), and a reload reads every wordlist, so
+/// reloading on any event reloaded forever, several times a second on an idle service. An event
+/// counts only when its path's stamp differs from the one last seen; reading metadata raises
+/// no events of its own.
+struct Stamps(HashMap<PathBuf, Option<(SystemTime, u64)>>);
+
+impl Stamps {
+    fn of(dirs: &[PathBuf]) -> Stamps {
+        let mut stamps = Stamps(HashMap::new());
+        let mut todo: Vec<PathBuf> = dirs.iter().map(|d| absolute(d)).collect();
+        while let Some(path) = todo.pop() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                todo.extend(entries.flatten().map(|e| e.path()));
+            }
+            let stamp = stamp(&path);
+            stamps.0.insert(path, stamp);
+        }
+        stamps
+    }
+
+    /// Whether any of `paths` changed since last seen (a new or deleted path counts).
+    fn changed<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) -> bool {
+        let mut changed = false;
+        for path in paths {
+            let path = absolute(path);
+            let now = stamp(&path);
+            if self.0.get(&path) != Some(&now) {
+                self.0.insert(path, now);
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len()))
+}
+
+/// notify reports absolute paths; the watched directories may be given relative.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Editor swap and backup files: saving `insult.txt` in vim touches `.insult.txt.swp` first.
@@ -247,6 +297,27 @@ pub fn reload_on_sighup(reloader: Arc<Reloader>) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_not_changes_but_edits_creations_and_deletions_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("insult.txt");
+        std::fs::write(&file, "idiot = 2\n").unwrap();
+        let mut seen = Stamps::of(&[dir.path().to_path_buf()]);
+        std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !seen.changed([file.as_path(), dir.path()].into_iter()),
+            "a read is not a change"
+        );
+        std::fs::write(&file, "idiot = 2\nnitwit = 3\n").unwrap();
+        assert!(seen.changed([file.as_path()].into_iter()), "an edit is a change");
+        assert!(!seen.changed([file.as_path()].into_iter()), "the same edit counts once");
+        let new = dir.path().join("threat.txt");
+        std::fs::write(&new, "x\n").unwrap();
+        assert!(seen.changed([new.as_path()].into_iter()), "a new file is a change");
+        std::fs::remove_file(&new).unwrap();
+        assert!(seen.changed([new.as_path()].into_iter()), "a deletion is a change");
+    }
 
     #[test]
     fn editor_noise_is_ignored() {

@@ -204,6 +204,27 @@ async fn editing_a_watched_wordlist_reloads_it() {
     assert_eq!(app.lexicon_version().await, good);
 }
 
+#[tokio::test]
+async fn a_watched_service_left_alone_does_not_reload() {
+    // A reload reads every wordlist, and the watcher also sees reads: this once looped, reloading
+    // an idle service several times a second.
+    let app = spawn_app_with(|s| {
+        s.lexicon.watch = true;
+        s.lexicon.watch_debounce_ms = 100;
+    })
+    .await;
+    assert_ne!(app.moderate("you idiot").await["decision"], "allow");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let metrics = app.metrics().await;
+    for result in ["success", "failure"] {
+        let reloads = metric_value(&metrics, "tamiz_lexicon_reloads_total", &[("result", result)]);
+        assert!(
+            reloads.unwrap_or(0.0) == 0.0,
+            "{reloads:?} {result} reloads with no edit"
+        );
+    }
+}
+
 /// `text` (a `config/default.toml`) with the `review` and `reject` lines of
 /// `[thresholds.CATEGORY]` set to the given values.
 fn with_thresholds(text: &str, category: &str, review: f64, reject: f64) -> String {
