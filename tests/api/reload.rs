@@ -1,6 +1,6 @@
 //! Reloading wordlists and thresholds: admin endpoint, broken files, concurrency, file watch.
 
-use crate::helpers::{assert_error, metric_value, spawn_app, spawn_app_with, ALLOW, INSULTS, REVIEW};
+use crate::helpers::{assert_error, metric_value, spawn_app, spawn_app_with, TestApp, ALLOW, INSULTS, REVIEW};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -169,11 +169,7 @@ async fn requests_during_repeated_reloads_all_succeed() {
 
 #[tokio::test]
 async fn editing_a_watched_wordlist_reloads_it() {
-    let app = spawn_app_with(|s| {
-        s.lexicon.watch = true;
-        s.lexicon.watch_debounce_ms = 100;
-    })
-    .await;
+    let app = spawn_watched().await;
     let before = app.lexicon_version().await;
     app.write("wordlists/en/insult.txt", &format!("{INSULTS}nitwit = 3.0\n"));
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -208,11 +204,7 @@ async fn editing_a_watched_wordlist_reloads_it() {
 async fn a_watched_service_left_alone_does_not_reload() {
     // A reload reads every wordlist, and the watcher also sees reads: this once looped, reloading
     // an idle service several times a second.
-    let app = spawn_app_with(|s| {
-        s.lexicon.watch = true;
-        s.lexicon.watch_debounce_ms = 100;
-    })
-    .await;
+    let app = spawn_watched().await;
     assert_ne!(app.moderate("you idiot").await["decision"], "allow");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let metrics = app.metrics().await;
@@ -223,6 +215,15 @@ async fn a_watched_service_left_alone_does_not_reload() {
             "{reloads:?} {result} reloads with no edit"
         );
     }
+}
+
+/// A service that watches its wordlists and config, with a short debounce.
+async fn spawn_watched() -> TestApp {
+    spawn_app_with(|s| {
+        s.lexicon.watch = true;
+        s.lexicon.watch_debounce_ms = 100;
+    })
+    .await
 }
 
 /// `text` (a `config/default.toml`) with the `review` and `reject` lines of
@@ -372,11 +373,7 @@ async fn a_reload_during_a_large_batch_leaves_one_version_across_its_slots() {
 
 #[tokio::test]
 async fn editing_a_threshold_in_the_watched_config_dir_reloads_it() {
-    let app = spawn_app_with(|s| {
-        s.lexicon.watch = true;
-        s.lexicon.watch_debounce_ms = 100;
-    })
-    .await;
+    let app = spawn_watched().await;
     let before = app.lexicon_version().await;
     let verdict = app.moderate(REVIEW).await;
     assert_eq!(verdict["decision"], "review", "{verdict}");
