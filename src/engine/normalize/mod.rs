@@ -21,6 +21,8 @@
 
 use std::ops::Range;
 
+mod ascii;
+
 /// One character of the folded text and the original byte range it came from.
 #[derive(Clone, Copy, Debug)]
 struct Unit {
@@ -62,6 +64,9 @@ pub struct LeetTable {
     /// beside `ascii` (set together in `set`) because one lookup per unit beats `get` plus the
     /// mask test: 1.4k instructions per comment.
     candidate: [bool; 128],
+    /// Indexed by ASCII byte: where the fast path's bulk copy stops (`ascii::STOP`, or a byte
+    /// that folds to a candidate). Derived from `candidate` in `set`, for one lookup per byte.
+    stop: [bool; 128],
     /// Substitutions for non-ASCII symbols, if an operator configures any.
     other: Vec<(char, char)>,
 }
@@ -94,10 +99,19 @@ impl LeetTable {
         let mut candidate = [false; 128];
         candidate[b'*' as usize] = true;
         candidate[b'#' as usize] = true;
-        LeetTable {
+        let mut t = LeetTable {
             ascii: [0; 128],
             candidate,
+            stop: [false; 128],
             other: Vec::new(),
+        };
+        t.derive_stops();
+        t
+    }
+
+    fn derive_stops(&mut self) {
+        for (b, stop) in self.stop.iter_mut().enumerate() {
+            *stop = ascii::STOP[b] || self.candidate[ASCII_FOLD[b].0 as usize];
         }
     }
 
@@ -115,6 +129,7 @@ impl LeetTable {
         if symbol.is_ascii() && letter.is_ascii() {
             self.ascii[symbol as usize] = letter as u8;
             self.candidate[symbol as usize] = true;
+            self.derive_stops();
         } else {
             self.other.retain(|(k, _)| *k != symbol);
             self.other.push((symbol, letter));
@@ -189,6 +204,9 @@ impl Normalized {
 
 /// Folds `original` into the canonical form the matcher reads. See the module docs.
 pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
+    if let Some(n) = ascii::plain(original, leet) {
+        return n;
+    }
     let units = fold_chars(original);
     let units = map_leet_and_masks(units, leet);
     let units = join_spelled_out(units);
@@ -197,7 +215,7 @@ pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
 
 /// Per ASCII byte: the folded character (0: dropped, a control) and whether it is a letter or
 /// digit. Whitespace folds to a space and letters to lowercase.
-const ASCII_FOLD: [(u8, bool); 128] = {
+static ASCII_FOLD: [(u8, bool); 128] = {
     let mut t = [(0u8, false); 128];
     let mut b = 0;
     while b < 128 {
@@ -740,6 +758,16 @@ mod tests {
             proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
         }
 
+        /// The ASCII fast path, wherever it answers, gives exactly what the four stages give.
+        #[test]
+        fn plain_equals_the_stages(text in "[ a-cA\\-_'.,*#$!|+13\n\t\u{1}’“—…\u{a0}\u{200B}é]{0,40}") {
+            let leet = LeetTable::default();
+            if let Some(fast) = ascii::plain(&text, &leet) {
+                let slow = squeeze(join_spelled_out(map_leet_and_masks(fold_chars(&text), &leet)));
+                proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
+            }
+        }
+
         #[test]
         fn squeeze_equals_its_plain_statement(text in "[ a-cA\\-'.!1é ñ\u{200B}]{0,40}") {
             let leet = LeetTable::default();
@@ -747,6 +775,44 @@ mod tests {
             let fast = squeeze(units.clone());
             let slow = squeeze_reference(units);
             proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
+        }
+    }
+
+    #[test]
+    fn plain_path_takes_ordinary_comments_and_leaves_the_rest() {
+        let leet = LeetTable::default();
+        for (text, plain) in [
+            ("Americans should hang their heads in shame, don't you think?", true),
+            ("  It's a trade-war,\n\nnot a battle!  ", true),
+            ("$20, 100% and 7 days #MAGA", true),
+            ("you 1d10t", false),
+            ("f*ck off", false),
+            ("f.u.c.k", false),
+            ("U.S. policy", true),
+            ("k i l l", false),
+            ("sooo good", false),
+            ("“Don’t” – they said… «no»\u{a0}more", true),
+            ("pendéjo", false),
+            ("año", false),
+            ("a\u{1}b", false),
+        ] {
+            let fast = ascii::plain(text, &leet);
+            assert_eq!(fast.is_some(), plain, "{text:?}");
+            let slow = squeeze(join_spelled_out(map_leet_and_masks(fold_chars(text), &leet)));
+            assert!(same(&normalize(text, &leet), &slow), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_folds_as_stage_one_does() {
+        for (c, ascii) in ascii::PUNCTUATION {
+            let units = fold_chars(&c.to_string());
+            let folded: String = units.iter().map(|u| u.ch).collect();
+            assert_eq!(folded, ascii, "{c:?}");
+            assert!(
+                units.iter().all(|u| (u.start, u.end) == (0, c.len_utf8() as u32)),
+                "{c:?}"
+            );
         }
     }
 

@@ -1,0 +1,224 @@
+//! The fast path of [`normalize`](super::normalize) for the common comment: ASCII, perhaps
+//! with typographic punctuation, that none of the rewriting stages would touch.
+//!
+//! For such a comment the four stages reduce to: lowercase, fold curly quotes, dashes and the
+//! like to their ASCII forms, drop apostrophes between two word characters, read `-` and `_` as
+//! spaces, and collapse whitespace (leading and trailing runs go, inner runs become one space).
+//! [`plain`] does exactly that over bytes, with no per-character `Unit`s, and gives up (`None`)
+//! the moment the comment needs anything else: another non-ASCII character, a control
+//! character, a token that stage 2 would rewrite (`1d10t`, `f*ck`), a spelled-out chain
+//! (`f.u.c.k`, `k i l l`) or a letter three times in a row. Then the general path runs from the
+//! start, so the result never depends on which path ran; `plain_equals_the_stages` in the
+//! parent's tests holds it to that.
+//!
+//! ```
+//! use tamiz::engine::normalize::{normalize, LeetTable};
+//! // Takes the fast path: ASCII and a curly apostrophe, nothing to rewrite.
+//! let n = normalize("  Don’t  WHACK-a-mole\n", &LeetTable::default());
+//! assert_eq!(n.text(), "dont whack a mole");
+//! ```
+
+use super::{is_mask_symbol, is_spelling_separator, LeetTable, Normalized, Origin, ASCII_FOLD};
+
+/// Non-ASCII characters this path folds itself, each to what stage 1 makes of it (checked by
+/// `punctuation_folds_as_stage_one_does`): the typography of news comments pasted from word
+/// processors, and the zero-width characters that are dropped.
+pub(super) const PUNCTUATION: [(char, &str); 16] = [
+    ('\u{2018}', "'"),
+    ('\u{2019}', "'"),
+    ('\u{201C}', "\""),
+    ('\u{201D}', "\""),
+    ('\u{2013}', "-"),
+    ('\u{2014}', "-"),
+    ('\u{2026}', "..."),
+    ('\u{00A0}', " "),
+    ('\u{00AB}', "<<"),
+    ('\u{00BB}', ">>"),
+    ('\u{2022}', "."),
+    ('\u{00B4}', "'"),
+    ('\u{200B}', ""),
+    ('\u{200C}', ""),
+    ('\u{200D}', ""),
+    ('\u{FEFF}', ""),
+];
+
+/// Folds `original` if it is plain (see the module docs), else `None`.
+pub(super) fn plain(original: &str, leet: &LeetTable) -> Option<Normalized> {
+    let bytes = original.as_bytes();
+    // Checked up front: it is vectorized, and most comments are ASCII.
+    if bytes.is_ascii() {
+        return fold(bytes, None, leet);
+    }
+    let (folded, spans) = transcode(original)?;
+    fold(&folded, Some(&spans), leet)
+}
+
+/// Byte range of the original, per byte of a transcoded comment.
+type Spans = Vec<(u32, u32)>;
+
+/// ASCII bytes for `original`, each with the original byte range it stands for; `None` if a
+/// character is neither ASCII nor in [`PUNCTUATION`].
+fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
+    let bytes = original.as_bytes();
+    let mut folded = Vec::with_capacity(bytes.len());
+    let mut spans = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .map_or(bytes.len(), |k| i + k);
+        folded.extend_from_slice(&bytes[i..run]);
+        spans.extend((i as u32..run as u32).map(|k| (k, k + 1)));
+        i = run;
+        let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let (_, ascii) = PUNCTUATION.iter().find(|(p, _)| *p == c)?;
+        let end = i + c.len_utf8();
+        folded.extend_from_slice(ascii.as_bytes());
+        spans.extend(std::iter::repeat_n((i as u32, end as u32), ascii.len()));
+        i = end;
+    }
+    Some((folded, spans))
+}
+
+/// Bytes the run loop of [`fold`] stops at (besides leet symbols): controls, whitespace, the
+/// separators of spelled-out words and apostrophes. Everything else goes out folded as it is.
+pub(super) static STOP: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_control() || c.is_ascii_whitespace() || matches!(c, b'-' | b'_' | b'.' | b',' | b'*' | b'\'');
+        b += 1;
+    }
+    t
+};
+
+/// The fast path proper, over ASCII `bytes` whose byte `k` stands for `spans[k]` of the
+/// original (byte `k` itself when `None`). Runs between stop bytes are copied in bulk (most of
+/// a comment); each stop byte is looked at on its own.
+fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<Normalized> {
+    let n = bytes.len();
+    let word = |k: usize| k < n && ASCII_FOLD[bytes[k] as usize].1;
+    let span = |k: usize| spans.map_or((k as u32, k as u32 + 1), |s| s[k]);
+    let mut text: Vec<u8> = Vec::with_capacity(n);
+    let mut origin: Vec<Origin> = Vec::with_capacity(n);
+    // A whitespace run not written yet: written as one space when a character follows.
+    let mut space: Option<(u32, u32)> = None;
+    let mut i = 0;
+    while i < n {
+        let mut end = i;
+        while end < n && !leet.stop[bytes[end] as usize] {
+            end += 1;
+        }
+        if end == i {
+            // A stop byte.
+            let f = ASCII_FOLD[bytes[i] as usize].0;
+            if f == 0 {
+                return None; // a control character
+            }
+            if is_spelling_separator(f as char)
+                && i > 0
+                && word(i - 1)
+                && (i < 2 || !word(i - 2))
+                && starts_chain(bytes, i - 1)
+            {
+                return None;
+            }
+            if leet.candidate[f as usize] && rewritable(bytes, i, leet) && token_has_letter(bytes, i) {
+                return None;
+            }
+            if matches!(f, b' ' | b'-' | b'_') {
+                let (start, end) = span(i);
+                space = Some(space.map_or((start, end), |(first, _)| (first, end)));
+                i += 1;
+                continue;
+            }
+            if f == b'\'' && i > 0 && word(i - 1) && word(i + 1) {
+                i += 1;
+                continue;
+            }
+            end = i + 1;
+        }
+        if let Some((first, last)) = space.take() {
+            if !text.is_empty() {
+                text.push(b' ');
+                origin.push(Origin {
+                    start: first,
+                    end: last,
+                    elongated: false,
+                });
+            }
+        }
+        // Between stops every byte folds to its lowercase (whitespace and controls are stops).
+        let from = text.len();
+        text.extend(bytes[i..end].iter().map(u8::to_ascii_lowercase));
+        let plain = |(start, end): (u32, u32)| Origin {
+            start,
+            end,
+            elongated: false,
+        };
+        match spans {
+            None => origin.extend((i as u32..end as u32).map(|k| plain((k, k + 1)))),
+            Some(s) => origin.extend(s[i..end].iter().copied().map(plain)),
+        }
+        // Stage 4 would squeeze a letter three times in a row (also across a dropped apostrophe).
+        let t = &text[from.saturating_sub(2)..];
+        if (2..t.len()).any(|k| t[k] == t[k - 1] && t[k] == t[k - 2] && t[k].is_ascii_alphabetic()) {
+            return None;
+        }
+        i = end;
+    }
+    // Only ASCII bytes were pushed, so this never fails.
+    let text = String::from_utf8(text).ok()?;
+    Some(Normalized { text, origin })
+}
+
+/// Whether the whitespace-delimited token around `i` has a letter: stage 2 leaves tokens
+/// without one (`$20`, `100%`) alone.
+fn token_has_letter(bytes: &[u8], i: usize) -> bool {
+    let space = |b: &u8| ASCII_FOLD[*b as usize].0 == b' ';
+    let start = bytes[..i].iter().rposition(space).map_or(0, |k| k + 1);
+    let end = bytes[i..].iter().position(space).map_or(bytes.len(), |k| i + k);
+    bytes[start..end].iter().any(u8::is_ascii_alphabetic)
+}
+
+/// Whether stage 2 could rewrite the leet or mask symbol at `i` in a token with letters:
+/// the neighbour rules of `rewrite_leet_token`, without its letter count (so at worst this
+/// says yes where stage 2 would not, and the general path runs).
+fn rewritable(bytes: &[u8], i: usize, leet: &LeetTable) -> bool {
+    let wordish = |k: usize| {
+        bytes.get(k).is_some_and(|&b| {
+            let (f, word) = ASCII_FOLD[b as usize];
+            f != b' ' && (word || is_mask_symbol(f as char) || (leet.ascii[f as usize] != 0 && !punctuation_like(f)))
+        })
+    };
+    let prev = i > 0 && wordish(i - 1);
+    let next = wordish(i + 1);
+    let f = ASCII_FOLD[bytes[i] as usize].0;
+    if is_mask_symbol(f as char) || punctuation_like(f) {
+        prev && next
+    } else {
+        prev || next
+    }
+}
+
+fn punctuation_like(f: u8) -> bool {
+    matches!(f, b'!' | b'|' | b'+')
+}
+
+/// Whether the one-character word at `i` starts a spelled-out chain that stage 3 would join:
+/// three one-character words with one separator between each (`i` is the first, a word
+/// of its own). (A chain of two, as in "it's a
+/// deal", is left as it is, but for a hyphen becoming a space, which this path does anyway.)
+fn starts_chain(bytes: &[u8], i: usize) -> bool {
+    let word = |k: usize| bytes.get(k).is_some_and(|&b| ASCII_FOLD[b as usize].1);
+    let separator = |k: usize| {
+        bytes
+            .get(k)
+            .is_some_and(|&b| is_spelling_separator(ASCII_FOLD[b as usize].0 as char))
+    };
+    separator(i + 1) && word(i + 2) && separator(i + 3) && word(i + 4) && !word(i + 5)
+}
