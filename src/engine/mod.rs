@@ -116,7 +116,8 @@ pub struct Evidence {
     #[schema(value_type = String)]
     pub term: Arc<str>,
     /// The original text the evidence covers.
-    pub matched: String,
+    #[schema(value_type = String)]
+    pub matched: span::Excerpt,
     #[serde(flatten)]
     pub span: span::Span,
     /// What it added to its category's logit, after dampening (rounded to 3 decimals).

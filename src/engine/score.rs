@@ -262,6 +262,8 @@ fn report(engine: &Engine, text: &str, raw: Vec<Raw>, weights: Vec<f32>) -> Vec<
     // Sorting indices rather than the evidence keeps the sort cheap.
     let mut order: Vec<u32> = (0..raw.len() as u32).collect();
     order.sort_by_key(|&i| raw[i as usize].range);
+    // One copy of the comment for all the excerpts (an empty one when nothing is reported).
+    let shared: Arc<str> = Arc::from(if raw.is_empty() { "" } else { text });
     let mut slots: Vec<Option<Evidence>> = raw
         .into_iter()
         .zip(spans)
@@ -271,7 +273,7 @@ fn report(engine: &Engine, text: &str, raw: Vec<Raw>, weights: Vec<f32>) -> Vec<
                 category: r.category,
                 rule: r.rule,
                 term: r.term.get(engine).clone(),
-                matched: text.get(r.range.0..r.range.1).unwrap_or("").to_string(),
+                matched: super::span::Excerpt::new(shared.clone(), r.range.0, r.range.1),
                 span,
                 weight: (weight as f64 * 1000.0).round() / 1000.0,
                 dampened: r.dampened,

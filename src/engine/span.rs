@@ -2,6 +2,7 @@
 //! Rust `chars`), UTF-16 code units (JavaScript, Java, Perspective's `spanScores`) and bytes.
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A span of the original comment in every unit at once.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -108,6 +109,97 @@ pub fn spans_for(text: &str, ranges: &[(usize, usize)]) -> Vec<Span> {
         .collect()
 }
 
+/// The original text a piece of evidence covers. Every piece of evidence of one verdict shares
+/// one copy of the comment and keeps only its range, so a verdict with fifty pieces makes one
+/// allocation for them instead of fifty. Reads as a `&str` (`Deref`, `as_str`, `Display`) and
+/// serializes as a JSON string.
+#[derive(Clone)]
+pub struct Excerpt {
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl Excerpt {
+    /// `text[start..end]`; an out-of-range or non-boundary range reads as the empty string.
+    pub fn new(text: Arc<str>, start: usize, end: usize) -> Excerpt {
+        let (start, end) = if text.get(start..end).is_some() { (start, end) } else { (0, 0) };
+        Excerpt {
+            text,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start as usize..self.end as usize]
+    }
+}
+
+impl std::ops::Deref for Excerpt {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Excerpt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for Excerpt {
+    fn eq(&self, other: &Excerpt) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Excerpt {}
+
+impl PartialEq<str> for Excerpt {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Excerpt {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Excerpt {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+// The other way round too, so `assert_eq!(slice, evidence.matched)` reads as it did with a String.
+impl PartialEq<Excerpt> for &str {
+    fn eq(&self, other: &Excerpt) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Excerpt> for String {
+    fn eq(&self, other: &Excerpt) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl Serialize for Excerpt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +222,17 @@ mod tests {
         let long = unit.repeat(64 * 1024 / unit.len() + 1);
         let ranges: Vec<(usize, usize)> = short.match_indices("idiot").map(|(b, _)| (b, b + 5)).collect();
         assert_eq!(spans_for(&short, &ranges), spans_for(&long, &ranges));
+    }
+
+    #[test]
+    fn excerpts_read_their_range_and_nothing_out_of_it() {
+        let text: Arc<str> = Arc::from("año idiot");
+        let e = Excerpt::new(text.clone(), 5, 10);
+        assert_eq!(e, "idiot");
+        assert_eq!(serde_json::to_string(&e).unwrap(), "\"idiot\"");
+        // Inside `ñ`, or past the end: empty, never a panic.
+        assert_eq!(Excerpt::new(text.clone(), 2, 5), "");
+        assert_eq!(Excerpt::new(text, 5, 99).as_str(), "");
     }
 
     #[test]
