@@ -123,7 +123,11 @@ pub struct Excerpt {
 impl Excerpt {
     /// `text[start..end]`; an out-of-range or non-boundary range reads as the empty string.
     pub fn new(text: Arc<str>, start: usize, end: usize) -> Excerpt {
-        let (start, end) = if text.get(start..end).is_some() { (start, end) } else { (0, 0) };
+        let (start, end) = if text.get(start..end).is_some() {
+            (start, end)
+        } else {
+            (0, 0)
+        };
         Excerpt {
             text,
             start: start as u32,

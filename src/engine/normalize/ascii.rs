@@ -18,7 +18,7 @@
 //! assert_eq!(n.text(), "dont whack a mole");
 //! ```
 
-use super::{is_mask_symbol, is_spelling_separator, LeetTable, Normalized, Origin, ASCII_FOLD};
+use super::{ascii_run_end, is_mask_symbol, is_spelling_separator, LeetTable, Normalized, Origin, ASCII_FOLD};
 
 /// Non-ASCII characters this path folds itself, each to what stage 1 makes of it (checked by
 /// `punctuation_folds_as_stage_one_does`): the typography of news comments pasted from word
@@ -64,10 +64,7 @@ fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
     let mut spans = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let run = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii())
-            .map_or(bytes.len(), |k| i + k);
+        let run = ascii_run_end(bytes, i);
         folded.extend_from_slice(&bytes[i..run]);
         spans.extend((i as u32..run as u32).map(|k| (k, k + 1)));
         i = run;

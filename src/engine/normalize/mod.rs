@@ -232,6 +232,14 @@ static ASCII_FOLD: [(u8, bool); 128] = {
     t
 };
 
+/// The end of the run of ASCII bytes starting at `i`.
+fn ascii_run_end(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map_or(bytes.len(), |k| i + k)
+}
+
 /// Stage 1: per character, drop invisibles, fold case, accents, compatibility forms and
 /// look-alikes. `ñ` is kept because it is a letter of its own in Spanish (`año` is not `ano`).
 fn fold_chars(original: &str) -> Vec<Unit> {
@@ -243,10 +251,7 @@ fn fold_chars(original: &str) -> Vec<Unit> {
         // Most comments are mostly ASCII: fold a run of ASCII bytes by table, without decoding,
         // in one `extend` (no capacity check per unit). Control characters fold to NUL and are
         // dropped once at the end.
-        let run = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii())
-            .map_or(bytes.len(), |k| i + k);
+        let run = ascii_run_end(bytes, i);
         out.extend(bytes[i..run].iter().enumerate().map(|(k, &b)| {
             let (ch, word) = ASCII_FOLD[b as usize];
             let at = (i + k) as u32;
