@@ -114,3 +114,10 @@ fn a_million_single_letters_and_masks() {
     bounded("stretched", &"o".repeat(1_000_000));
     bounded("punctuation", &"!?".repeat(500_000));
 }
+
+#[test]
+fn a_million_digits() {
+    // Every digit is a leet symbol; a token of them has no letter, and is looked at once.
+    bounded("one token of digits", &"0".repeat(1_000_000));
+    bounded("digits and signs", &"$1+0|".repeat(200_000));
+}

@@ -104,6 +104,9 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
     let mut origin: Vec<Origin> = Vec::with_capacity(n);
     // A whitespace run not written yet: written as one space when a character follows.
     let mut space: Option<(u32, u32)> = None;
+    // Bytes before this end a token already found to have no letter: its other leet symbols
+    // need no second look (a long run of digits would otherwise rescan its token per digit).
+    let mut letterless_until = 0;
     let mut i = 0;
     while i < n {
         let mut end = i;
@@ -124,8 +127,8 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
             {
                 return None;
             }
-            if leet.candidate[f as usize] && rewritable(bytes, i, leet) && token_has_letter(bytes, i) {
-                return None;
+            if leet.candidate[f as usize] && i >= letterless_until && rewritable(bytes, i, leet) {
+                letterless_until = letterless_token_end(bytes, i)?;
             }
             if matches!(f, b' ' | b'-' | b'_') {
                 let (start, end) = span(i);
@@ -173,13 +176,13 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
     Some(Normalized { text, origin })
 }
 
-/// Whether the whitespace-delimited token around `i` has a letter: stage 2 leaves tokens
-/// without one (`$20`, `100%`) alone.
-fn token_has_letter(bytes: &[u8], i: usize) -> bool {
+/// The end of the whitespace-delimited token around `i` if it has no letter (stage 2 leaves
+/// such tokens, `$20` or `100%`, alone), else `None`.
+fn letterless_token_end(bytes: &[u8], i: usize) -> Option<usize> {
     let space = |b: &u8| ASCII_FOLD[*b as usize].0 == b' ';
     let start = bytes[..i].iter().rposition(space).map_or(0, |k| k + 1);
     let end = bytes[i..].iter().position(space).map_or(bytes.len(), |k| i + k);
-    bytes[start..end].iter().any(u8::is_ascii_alphabetic)
+    (!bytes[start..end].iter().any(u8::is_ascii_alphabetic)).then_some(end)
 }
 
 /// Whether stage 2 could rewrite the leet or mask symbol at `i` in a token with letters:
