@@ -18,7 +18,9 @@
 //! assert_eq!(n.text(), "dont whack a mole");
 //! ```
 
-use super::{ascii_run_end, is_mask_symbol, is_spelling_separator, LeetTable, Normalized, Origin, ASCII_FOLD};
+use super::{
+    ascii_run_end, is_spelling_separator, leet_wordish, neighbours_allow, LeetTable, Normalized, Origin, ASCII_FOLD,
+};
 
 /// Non-ASCII characters this path folds itself, each to what stage 1 makes of it (checked by
 /// `punctuation_folds_as_stage_one_does`): the typography of news comments pasted from word
@@ -185,28 +187,21 @@ fn letterless_token_end(bytes: &[u8], i: usize) -> Option<usize> {
     (!bytes[start..end].iter().any(u8::is_ascii_alphabetic)).then_some(end)
 }
 
-/// Whether stage 2 could rewrite the leet or mask symbol at `i` in a token with letters:
-/// the neighbour rules of `rewrite_leet_token`, without its letter count (so at worst this
-/// says yes where stage 2 would not, and the general path runs).
+/// Whether stage 2 could rewrite the leet or mask symbol at `i` in a token with letters: its
+/// neighbour rule, without its letter count (so at worst this says yes where stage 2 would
+/// not, and the general path runs). Whitespace ends the token, so it is never a neighbour.
 fn rewritable(bytes: &[u8], i: usize, leet: &LeetTable) -> bool {
     let wordish = |k: usize| {
         bytes.get(k).is_some_and(|&b| {
-            let (f, word) = ASCII_FOLD[b as usize];
-            f != b' ' && (word || is_mask_symbol(f as char) || (leet.ascii[f as usize] != 0 && !punctuation_like(f)))
+            let f = ASCII_FOLD[b as usize].0;
+            f != b' ' && leet_wordish(f as char, leet)
         })
     };
-    let prev = i > 0 && wordish(i - 1);
-    let next = wordish(i + 1);
-    let f = ASCII_FOLD[bytes[i] as usize].0;
-    if is_mask_symbol(f as char) || punctuation_like(f) {
-        prev && next
-    } else {
-        prev || next
-    }
-}
-
-fn punctuation_like(f: u8) -> bool {
-    matches!(f, b'!' | b'|' | b'+')
+    neighbours_allow(
+        ASCII_FOLD[bytes[i] as usize].0 as char,
+        i > 0 && wordish(i - 1),
+        wordish(i + 1),
+    )
 }
 
 /// Whether the one-character word at `i` starts a spelled-out chain that stage 3 would join:

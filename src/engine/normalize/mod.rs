@@ -402,6 +402,28 @@ fn map_leet_and_masks(mut units: Vec<Unit>, leet: &LeetTable) -> Vec<Unit> {
     units
 }
 
+/// `!`, `|` and `+` stand for letters only between letter-like neighbours, never next to each
+/// other: "idiot!!" is an idiot shouting, "$h!t" is a word.
+fn punctuation_like(c: char) -> bool {
+    matches!(c, '!' | '|' | '+')
+}
+
+/// A neighbour that lets a leet or mask symbol read as a letter: a letter or digit, a mask, or
+/// a leet symbol that is not punctuation-like.
+fn leet_wordish(c: char, leet: &LeetTable) -> bool {
+    is_word_char(c) || is_mask_symbol(c) || (leet.get(c).is_some() && !punctuation_like(c))
+}
+
+/// Whether its neighbours (`leet_wordish` or not) let the leet or mask symbol `c` read as a
+/// letter: masks and punctuation-like symbols need one on each side, the others one on either.
+fn neighbours_allow(c: char, prev: bool, next: bool) -> bool {
+    if is_mask_symbol(c) || punctuation_like(c) {
+        prev && next
+    } else {
+        prev || next
+    }
+}
+
 /// Rewrites one whitespace-delimited token holding a leet or mask symbol (see stage 2).
 fn rewrite_leet_token(token: &mut [Unit], leet: &LeetTable) {
     let letters = token.iter().filter(|u| u.ch.is_alphabetic()).count();
@@ -417,26 +439,18 @@ fn rewrite_leet_token(token: &mut [Unit], leet: &LeetTable) {
         *o = u.ch;
     }
     let original = &original[..token.len()];
-    // `!`, `|` and `+` stand for letters only between letter-like neighbours, never next to
-    // each other: "idiot!!" is an idiot shouting, "$h!t" is a word.
-    let punctuation_like = |c: char| matches!(c, '!' | '|' | '+');
-    let wordish = |j: usize| -> bool {
-        original
-            .get(j)
-            .is_some_and(|&c| is_word_char(c) || (leet.get(c).is_some() && !punctuation_like(c)) || is_mask_symbol(c))
-    };
+    let wordish = |j: usize| original.get(j).is_some_and(|&c| leet_wordish(c, leet));
     for j in 0..token.len() {
         let c = original[j];
-        let between = j > 0 && wordish(j - 1) && wordish(j + 1);
+        let allowed = neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1));
         if is_mask_symbol(c) {
-            if between && letters >= 2 {
+            if allowed && letters >= 2 {
                 token[j].set(MASK);
             }
             continue;
         }
         if let Some(letter) = leet.get(c) {
-            let next_or_prev_wordish = (j > 0 && wordish(j - 1)) || wordish(j + 1);
-            if (punctuation_like(c) && between) || (!punctuation_like(c) && next_or_prev_wordish) {
+            if allowed {
                 token[j].set(letter);
             }
         }
