@@ -237,7 +237,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     let (matches, reasons) = match detail {
         Detail::Full => {
             let reasons = reasons(engine, &scores, &raw, &weights);
-            (report(engine, text, raw, weights), reasons)
+            (report(engine, text, &raw, &weights), reasons)
         }
         Detail::Summary => (Vec::new(), reasons(engine, &scores, &raw, &weights)),
         Detail::Scores => (Vec::new(), Vec::new()),
@@ -256,7 +256,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
 
 /// The evidence as reported: located in the original text in every offset unit, in text order
 /// (among equal spans, in the order it was found).
-fn report(engine: &Engine, text: &str, raw: Vec<Raw>, weights: Vec<f32>) -> Vec<Evidence> {
+fn report(engine: &Engine, text: &str, raw: &[Raw], weights: &[f32]) -> Vec<Evidence> {
     let ranges: Vec<(usize, usize)> = raw.iter().map(|r| r.range).collect();
     let spans = spans_for(text, &ranges);
     // Sorting indices rather than the evidence keeps the sort cheap.
@@ -264,25 +264,25 @@ fn report(engine: &Engine, text: &str, raw: Vec<Raw>, weights: Vec<f32>) -> Vec<
     order.sort_by_key(|&i| raw[i as usize].range);
     // One copy of the comment for all the excerpts (an empty one when nothing is reported).
     let shared: Arc<str> = Arc::from(if raw.is_empty() { "" } else { text });
-    let mut slots: Vec<Option<Evidence>> = raw
-        .into_iter()
-        .zip(spans)
-        .zip(weights)
-        .map(|((r, span), weight)| {
-            Some(Evidence {
+    // Built straight in text order: each piece is written once, never moved.
+    order
+        .iter()
+        .map(|&i| {
+            let i = i as usize;
+            let r = &raw[i];
+            Evidence {
                 category: r.category,
                 rule: r.rule,
                 term: r.term.get(engine).clone(),
                 matched: super::span::Excerpt::new(shared.clone(), r.range.0, r.range.1),
-                span,
-                weight: (weight as f64 * 1000.0).round() / 1000.0,
+                span: spans[i],
+                weight: (weights[i] as f64 * 1000.0).round() / 1000.0,
                 dampened: r.dampened,
                 source: r.source,
                 severe: r.severe,
-            })
+            }
         })
-        .collect();
-    order.iter().filter_map(|&i| slots[i as usize].take()).collect()
+        .collect()
 }
 
 fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (usize, usize), dampened: bool) -> Raw {
