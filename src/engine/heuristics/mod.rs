@@ -54,13 +54,26 @@ const ASCII_CLASS: [u8; 128] = {
     t
 };
 
+/// The tokenizer's class of the character at byte `i` (a char boundary) and its length.
+fn class_at(text: &str, i: usize) -> (u8, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        return (ASCII_CLASS[b as usize], 1);
+    }
+    match text[i..].chars().next() {
+        Some(c) if c.is_alphanumeric() => (TOK, c.len_utf8()),
+        Some(c @ ('\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')) => (QUOTE, c.len_utf8()),
+        Some(c) => (0, c.len_utf8()),
+        None => (0, 1),
+    }
+}
+
 /// Splits normalized text into tokens: letters, digits, apostrophes and masks; sentence breaks at
 /// `.`, `!`, `?`, `;` and `:`.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentence = 0u32;
     let mut quoted = false;
-    let mut start: Option<usize> = None;
     let bytes = text.as_bytes();
     // Apostrophes at either end are quotation, not part of the word ('idiot' is idiot).
     let mut flush = |s: usize, e: usize, sentence: u32, quoted: bool| {
@@ -84,38 +97,34 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         }
     };
     // Bytes, not chars: the normalized text is mostly ASCII, and only a multi-byte character's
-    // lead byte needs decoding.
+    // lead byte needs decoding. A token's bytes are skipped in a tight loop of their own.
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (class, len) = if b.is_ascii() {
-            (ASCII_CLASS[b as usize], 1)
-        } else if let Some(c) = text[i..].chars().next() {
-            let class = match c {
-                _ if c.is_alphanumeric() => TOK,
-                '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => QUOTE,
-                _ => 0,
-            };
-            (class, c.len_utf8())
-        } else {
-            break;
-        };
-        if class == TOK {
-            start.get_or_insert(i);
-        } else {
-            if let Some(s) = start.take() {
-                flush(s, i, sentence, quoted);
+        let (class, len) = class_at(text, i);
+        match class {
+            TOK => {
+                let start = i;
+                i += len;
+                loop {
+                    while i < bytes.len() && bytes[i].is_ascii() && ASCII_CLASS[bytes[i] as usize] == TOK {
+                        i += 1;
+                    }
+                    match bytes.get(i) {
+                        Some(b) if !b.is_ascii() => match class_at(text, i) {
+                            (TOK, len) => i += len,
+                            _ => break,
+                        },
+                        _ => break,
+                    }
+                }
+                flush(start, i, sentence, quoted);
+                continue;
             }
-            match class {
-                BREAK => sentence += 1,
-                QUOTE => quoted = !quoted,
-                _ => {}
-            }
+            BREAK => sentence += 1,
+            QUOTE => quoted = !quoted,
+            _ => {}
         }
         i += len;
-    }
-    if let Some(s) = start {
-        flush(s, bytes.len(), sentence, quoted);
     }
     out
 }
@@ -149,6 +158,45 @@ pub(crate) fn same_sentence(tokens: &[Token<'_>], at: usize, from: usize, to: us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokenizer's rule read one character at a time, as plainly as it can be said.
+    fn by_chars(text: &str) -> Vec<(String, usize, usize, u32, bool)> {
+        let (mut out, mut sentence, mut quoted) = (Vec::new(), 0, false);
+        let mut word: Option<usize> = None;
+        let mut push = |s: usize, e: usize, sentence: u32, quoted: bool| {
+            let w = text[s..e].trim_matches('\'');
+            if !w.is_empty() {
+                let s = s + text[s..e].find(w).unwrap_or(0);
+                out.push((w.to_string(), s, s + w.len(), sentence, quoted));
+            }
+        };
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            if i < text.len() && (c.is_alphanumeric() || c == '\'' || c == crate::engine::normalize::MASK) {
+                word.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = word.take() {
+                push(s, i, sentence, quoted);
+            }
+            match c {
+                '.' | '!' | '?' | ';' | ':' | '\n' if i < text.len() => sentence += 1,
+                '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => quoted = !quoted,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokens_follow_the_rule(text in "([a-z0-9'*\"“”«».!?;: \n,é😀ñ]|\\PC){0,60}") {
+            let fast: Vec<_> = tokenize(&text)
+                .iter()
+                .map(|t| (t.text.to_string(), t.start, t.end, t.sentence, t.quoted))
+                .collect();
+            proptest::prop_assert_eq!(fast, by_chars(&text));
+        }
+    }
 
     #[test]
     fn tokens_sentences_and_quotes() {

@@ -496,8 +496,19 @@ pub mod cue {
     pub const DESERVE: u8 = 32;
 }
 
-static CUES: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u8>> = std::sync::LazyLock::new(|| {
-    let mut map = rustc_hash::FxHashMap::default();
+/// The cue words by flags, and a filter in front of the map: most tokens share neither first
+/// letter and length with any cue word, and those are answered without hashing the word.
+struct Cues {
+    /// Bit `len` (capped at 31) of `shapes[first byte]`: some cue word has that start and length.
+    shapes: [u32; 256],
+    flags: rustc_hash::FxHashMap<&'static str, u8>,
+}
+
+static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
+    let mut cues = Cues {
+        shapes: [0; 256],
+        flags: rustc_hash::FxHashMap::default(),
+    };
     for (flag, words) in [
         (cue::NEGATION, NEGATION_WORDS),
         (cue::REPORTING, REPORTING_WORDS),
@@ -507,15 +518,22 @@ static CUES: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, u8>> = std:
         (cue::DESERVE, DESERVE_CUES),
     ] {
         for &w in words {
-            *map.entry(w).or_insert(0) |= flag;
+            *cues.flags.entry(w).or_insert(0) |= flag;
+            if let Some(&b) = w.as_bytes().first() {
+                cues.shapes[b as usize] |= 1 << w.len().min(31);
+            }
         }
     }
-    map
+    cues
 });
 
 /// The [`cue`] flags of a word: one hash lookup instead of a string match per rule.
 pub fn cues(w: &str) -> u8 {
-    CUES.get(w).copied().unwrap_or(0)
+    let cues = &*CUES;
+    match w.as_bytes().first() {
+        Some(&b) if cues.shapes[b as usize] & (1 << w.len().min(31)) != 0 => cues.flags.get(w).copied().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
