@@ -9,69 +9,44 @@ use crate::engine::category::Category;
 const MIN_LETTERS_FOR_SHOUTING: usize = 12;
 const SHOUTING_RATIO: f32 = 0.7;
 
-const LETTER: u8 = 1;
-const UPPER: u8 = 2;
-const PUNCT: u8 = 4;
-const LEAD: u8 = 8;
-
-/// What each byte is to this pass: an ASCII letter (upper or lower), `!`/`?`, the lead byte of a
-/// multi-byte character, or nothing. One lookup per byte instead of a chain of comparisons.
-const BYTE_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = if c.is_ascii_uppercase() {
-            LETTER | UPPER
-        } else if c.is_ascii_lowercase() {
-            LETTER
-        } else if c == b'!' || c == b'?' {
-            PUNCT
-        } else if c >= 0xC0 {
-            LEAD
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
-
 /// Findings in original-text byte offsets (the caller maps them, unlike the other rules).
 pub fn find(original: &str, out: &mut Vec<Finding>) {
-    // One pass over bytes: ASCII is classified by table and only the lead byte of a multi-byte
-    // character is decoded. `!` and `?` are ASCII, so byte offsets of runs are char boundaries.
     let bytes = original.as_bytes();
-    let (mut letters, mut upper) = (0usize, 0usize);
-    let mut best: Option<(usize, usize)> = None;
-    let mut run_start: Option<usize> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = BYTE_CLASS[b as usize];
-        if class == PUNCT {
-            run_start.get_or_insert(i);
-            continue;
-        }
-        if let Some(s) = run_start.take() {
-            if i - s >= 3 && best.is_none_or(|(bs, be)| i - s > be - bs) {
-                best = Some((s, i));
-            }
-        }
-        letters += (class & LETTER) as usize;
-        upper += ((class & UPPER) >> 1) as usize;
-        if class == LEAD {
-            if let Some(c) = original[i..].chars().next() {
-                if c.is_alphabetic() {
+    // Counted in passes with no branch per byte, which the compiler vectorizes; only the lead
+    // bytes of multi-byte characters are decoded, and only when the comment has any.
+    let mut letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let mut upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+    if !bytes.is_ascii() {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b >= 0xC0 {
+                if let Some(c) = original[i..].chars().next().filter(|c| c.is_alphabetic()) {
                     letters += 1;
                     upper += c.is_uppercase() as usize;
                 }
             }
         }
     }
-    if let Some(s) = run_start {
-        if bytes.len() - s >= 3 && best.is_none_or(|(bs, be)| bytes.len() - s > be - bs) {
-            best = Some((s, bytes.len()));
+    // The longest run of `!`/`?` (the first of equal ones). Both are ASCII, so the run's
+    // offsets are char boundaries.
+    let mut best: Option<(usize, usize)> = None;
+    let mut run: Option<(usize, usize)> = None;
+    let mut close = |run: Option<(usize, usize)>| {
+        if let Some((s, e)) = run {
+            if e - s >= 3 && best.is_none_or(|(bs, be)| e - s > be - bs) {
+                best = Some((s, e));
+            }
         }
+    };
+    for i in memchr::memchr2_iter(b'!', b'?', bytes) {
+        run = match run {
+            Some((s, e)) if e == i => Some((s, i + 1)),
+            _ => {
+                close(run);
+                Some((i, i + 1))
+            }
+        };
     }
+    close(run);
     if letters >= MIN_LETTERS_FOR_SHOUTING && upper as f32 >= SHOUTING_RATIO * letters as f32 {
         out.push(Finding {
             category: Category::Toxicity,
@@ -107,6 +82,56 @@ mod tests {
         assert_eq!(rules("THE PREMIER BITCH BOY ODUMBDUMB"), vec!["signal/shouting"]);
         assert_eq!(rules("LOL ok"), Vec::<&str>::new());
         assert_eq!(rules("The US and NAFTA talks"), Vec::<&str>::new());
+    }
+
+    /// The rule as first written: one character at a time.
+    fn by_chars(text: &str) -> Vec<Finding> {
+        let (mut letters, mut upper) = (0, 0);
+        let (mut best, mut run): (Option<(usize, usize)>, Option<usize>) = (None, None);
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            if i < text.len() && (c == '!' || c == '?') {
+                run.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = run.take() {
+                if i - s >= 3 && best.is_none_or(|(bs, be)| i - s > be - bs) {
+                    best = Some((s, i));
+                }
+            }
+            if i < text.len() && c.is_alphabetic() {
+                letters += 1;
+                upper += c.is_uppercase() as usize;
+            }
+        }
+        let mut out = Vec::new();
+        if letters >= MIN_LETTERS_FOR_SHOUTING && upper as f32 >= SHOUTING_RATIO * letters as f32 {
+            out.push(Finding {
+                category: Category::Toxicity,
+                rule: "signal/shouting",
+                term: format!("{}% capitals", upper * 100 / letters),
+                start: 0,
+                end: text.len(),
+            });
+        }
+        if let Some((s, e)) = best {
+            out.push(Finding {
+                category: Category::Toxicity,
+                rule: "signal/repeated-punctuation",
+                term: text[s..e].to_string(),
+                start: s,
+                end: e,
+            });
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn signals_follow_the_rule(text in "([A-Za-z!? ]|[ÁÉñß]|\\PC){0,80}") {
+            let mut fast = Vec::new();
+            find(&text, &mut fast);
+            proptest::prop_assert_eq!(fast, by_chars(&text));
+        }
     }
 
     #[test]
