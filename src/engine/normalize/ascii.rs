@@ -112,7 +112,23 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
     let mut i = 0;
     while i < n {
         let mut end = i;
-        while end < n && !leet.stop[bytes[end] as usize] {
+        while end < n {
+            if !leet.stop[bytes[end] as usize] {
+                end += 1;
+                continue;
+            }
+            // A lone space between two ordinary bytes of a run goes out as it is, with its own
+            // origin, exactly as the stop-byte branch below would write it, unless it could
+            // follow the first letter of a spelled-out chain (a one-letter word). Without this
+            // every word would be a run of its own.
+            let lone_space = bytes[end] == b' '
+                && end > i
+                && end + 1 < n
+                && !leet.stop[bytes[end + 1] as usize]
+                && (!word(end - 1) || (end >= 2 && word(end - 2)));
+            if !lone_space {
+                break;
+            }
             end += 1;
         }
         if end == i {
@@ -156,7 +172,8 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
         }
         // Between stops every byte folds to its lowercase (whitespace and controls are stops).
         let from = text.len();
-        text.extend(bytes[i..end].iter().map(u8::to_ascii_lowercase));
+        text.extend_from_slice(&bytes[i..end]);
+        text[from..].make_ascii_lowercase();
         let plain = |(start, end): (u32, u32)| Origin {
             start,
             end,
@@ -167,8 +184,16 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
             Some(s) => origin.extend(s[i..end].iter().copied().map(plain)),
         }
         // Stage 4 would squeeze a letter three times in a row (also across a dropped apostrophe).
+        // (No early exit: runs are now long, and a loop without one is vectorized.)
         let t = &text[from.saturating_sub(2)..];
-        if (2..t.len()).any(|k| t[k] == t[k - 1] && t[k] == t[k - 2] && t[k].is_ascii_alphabetic()) {
+        let triple = t
+            .iter()
+            .zip(t.iter().skip(1))
+            .zip(t.iter().skip(2))
+            .fold(false, |seen, ((&a, &b), &c)| {
+                seen | (a == b && b == c && a.is_ascii_alphabetic())
+            });
+        if triple {
             return None;
         }
         i = end;

@@ -764,6 +764,27 @@ mod tests {
         out
     }
 
+    /// Wherever the fast path answers, it equals the four stages: with the default table, and
+    /// with an operator's that maps a letter, a separator and a quote.
+    fn plain_agrees(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        for leet in [
+            LeetTable::default(),
+            LeetTable::new(vec![('b', 'v'), ('.', 'o'), ('"', 'u')]),
+        ] {
+            if let Some(fast) = ascii::plain(text, &leet) {
+                let slow = squeeze(join_spelled_out(map_leet_and_masks(fold_chars(text), &leet)));
+                proptest::prop_assert!(
+                    same(&fast, &slow),
+                    "{:?}: {:?} against {:?}",
+                    text,
+                    fast.text,
+                    slow.text
+                );
+            }
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         // Many cases: each input is a few dozen characters from an alphabet chosen to hit every
         // stage's corner (runs, chains, apostrophes, leet, masks, non-ASCII), and it runs fast.
@@ -780,13 +801,14 @@ mod tests {
         /// The ASCII fast path, wherever it answers, gives exactly what the four stages give.
         #[test]
         fn plain_equals_the_stages(text in "[ a-cAB\\-_'.,*#$!|+13\n\t\u{1}’“—…\u{a0}\u{200B}é]{0,40}") {
-            // The default table, and an operator's that maps a letter, a separator and a quote.
-            for leet in [LeetTable::default(), LeetTable::new(vec![('b', 'v'), ('.', 'o'), ('"', 'u')])] {
-                if let Some(fast) = ascii::plain(&text, &leet) {
-                    let slow = squeeze(join_spelled_out(map_leet_and_masks(fold_chars(&text), &leet)));
-                    proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
-                }
-            }
+            plain_agrees(&text)?;
+        }
+
+        /// The same over words: one-letter words, separators one or two at a time, so spelled-out
+        /// chains and lone spaces beside them come up often.
+        #[test]
+        fn plain_equals_the_stages_on_words(text in "((a|b|c|A|ab|abc|bca|aab|1|3|\\$|a1)[ .\\-_,*'\n\u{a0}]{0,2}){0,16}") {
+            plain_agrees(&text)?;
         }
 
         #[test]
