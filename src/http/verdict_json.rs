@@ -28,11 +28,12 @@ pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, t
     serde_into(out, &v.scores);
     if detail == Detail::Full {
         out.extend_from_slice(b",\"matches\":[");
+        let mut rules = CleanRules::default();
         for (i, e) in v.matches.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            write_evidence(out, e);
+            write_evidence(out, e, &mut rules);
         }
         out.push(b']');
     }
@@ -85,12 +86,43 @@ pub fn size_hint(v: &Verdict) -> usize {
     512 + v.lexicon_version.len() + v.matches.len() * 200 + strings
 }
 
-fn write_evidence(out: &mut Vec<u8>, e: &Evidence) {
+/// Rule ids already written in this answer that needed no escaping. An answer has dozens of
+/// pieces of evidence and only a handful of distinct rules (`learned:en/toxicity`, ...), so each
+/// rule id is scanned once per answer rather than once per piece.
+#[derive(Default)]
+struct CleanRules {
+    seen: [&'static str; 8],
+    len: usize,
+}
+
+impl CleanRules {
+    fn write(&mut self, out: &mut Vec<u8>, rule: &'static str) {
+        if self.seen[..self.len].iter().any(|s| std::ptr::eq(*s, rule)) {
+            out.push(b'"');
+            out.extend_from_slice(rule.as_bytes());
+            out.push(b'"');
+            return;
+        }
+        if needs_escape(rule) {
+            serde_into(out, rule);
+            return;
+        }
+        if self.len < self.seen.len() {
+            self.seen[self.len] = rule;
+            self.len += 1;
+        }
+        out.push(b'"');
+        out.extend_from_slice(rule.as_bytes());
+        out.push(b'"');
+    }
+}
+
+fn write_evidence(out: &mut Vec<u8>, e: &Evidence, rules: &mut CleanRules) {
     let mut int = itoa::Buffer::new();
     out.extend_from_slice(b"{\"category\":\"");
     out.extend_from_slice(e.category.as_str().as_bytes());
     out.extend_from_slice(b"\",\"rule\":");
-    string(out, e.rule);
+    rules.write(out, e.rule);
     out.extend_from_slice(b",\"term\":");
     string(out, &e.term);
     out.extend_from_slice(b",\"matched\":");
@@ -122,7 +154,7 @@ fn write_evidence(out: &mut Vec<u8>, e: &Evidence) {
 
 /// A JSON string: copied whole when no byte needs escaping, else escaped by serde_json.
 fn string(out: &mut Vec<u8>, s: &str) {
-    if !s.bytes().any(|b| ESCAPED[b as usize]) {
+    if !needs_escape(s) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -130,6 +162,10 @@ fn string(out: &mut Vec<u8>, s: &str) {
     } else {
         serde_into(out, s);
     }
+}
+
+fn needs_escape(s: &str) -> bool {
+    s.bytes().any(|b| ESCAPED[b as usize])
 }
 
 /// Bytes a JSON string cannot hold as they are: controls, `"` and `\`.
@@ -311,6 +347,24 @@ mod tests {
             let (fast, reference) = both(engine, &text, None);
             proptest::prop_assert_eq!(fast, reference);
         }
+    }
+
+    #[test]
+    fn rule_ids_are_written_as_serde_json_writes_them() {
+        // More distinct rules than the cache holds, repeated, and one needing escapes.
+        let rules: Vec<&'static str> = (0..12)
+            .map(|i| &*format!("lexicon:en/list-{i}").leak())
+            .chain(["heuristic:\"odd\"\\rule"])
+            .collect();
+        let mut cache = CleanRules::default();
+        for round in 0..3 {
+            for &rule in &rules {
+                let mut out = Vec::new();
+                cache.write(&mut out, rule);
+                assert_eq!(out, serde_json::to_vec(rule).unwrap(), "round {round}: {rule}");
+            }
+        }
+        assert_eq!(cache.len, cache.seen.len());
     }
 
     #[test]
