@@ -56,6 +56,16 @@ pub fn find(original: &str, out: &mut Vec<Finding>) {
         };
     }
     close(run);
+    push_findings(original, (letters, upper), best, out);
+}
+
+/// The findings for `letters` letters of which `upper` capitals, and the longest `!`/`?` run.
+fn push_findings(
+    original: &str,
+    (letters, upper): (usize, usize),
+    best: Option<(usize, usize)>,
+    out: &mut Vec<Finding>,
+) {
     if letters >= MIN_LETTERS_FOR_SHOUTING && upper as f32 >= SHOUTING_RATIO * letters as f32 {
         out.push(Finding {
             category: Category::Toxicity,
@@ -93,7 +103,7 @@ mod tests {
         assert_eq!(rules("The US and NAFTA talks"), Vec::<&str>::new());
     }
 
-    /// The rule as first written: one character at a time.
+    /// The counting rule as first written: one character at a time.
     fn by_chars(text: &str) -> Vec<Finding> {
         let (mut letters, mut upper) = (0, 0);
         let (mut best, mut run): (Option<(usize, usize)>, Option<usize>) = (None, None);
@@ -113,24 +123,7 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        if letters >= MIN_LETTERS_FOR_SHOUTING && upper as f32 >= SHOUTING_RATIO * letters as f32 {
-            out.push(Finding {
-                category: Category::Toxicity,
-                rule: "signal/shouting",
-                term: format!("{}% capitals", upper * 100 / letters),
-                start: 0,
-                end: text.len(),
-            });
-        }
-        if let Some((s, e)) = best {
-            out.push(Finding {
-                category: Category::Toxicity,
-                rule: "signal/repeated-punctuation",
-                term: text[s..e].to_string(),
-                start: s,
-                end: e,
-            });
-        }
+        push_findings(text, (letters, upper), best, &mut out);
         out
     }
 
