@@ -5,7 +5,8 @@
 //! like to their ASCII forms, drop apostrophes between two word characters, read `-` and `_` as
 //! spaces, and collapse whitespace (leading and trailing runs go, inner runs become one space).
 //! [`plain`] does exactly that over bytes, with no per-character `Unit`s, and gives up (`None`)
-//! the moment the comment needs anything else: another non-ASCII character, a control
+//! the moment the comment needs anything else: another non-ASCII character (accented Latin
+//! letters that stage 1 folds to ASCII letters, `é` or `ü`, are read as those), a control
 //! character, a token that stage 2 would rewrite (`1d10t`, `f*ck`), a spelled-out chain
 //! (`f.u.c.k`, `k i l l`) or a letter three times in a row. Then the general path runs from the
 //! start, so the result never depends on which path ran; `plain_equals_the_stages` in the
@@ -44,6 +45,28 @@ pub(super) const PUNCTUATION: [(char, &str); 16] = [
     ('\u{FEFF}', ""),
 ];
 
+/// The accented Latin letters this path folds: Latin-1 Supplement to Latin Extended-B.
+const LATIN: std::ops::RangeInclusive<u32> = 0xC0..=0x24F;
+
+/// Each letter of [`LATIN`] whose stage-1 fold is plain ASCII letters (`é` → `e`, `Ü` → `u`,
+/// `ß` → `ss`), read off stage 1 itself so the two cannot drift. Spanish comments are mostly
+/// ASCII and accents. `ñ` is not here: stage 1 keeps it (`año` is not `ano`).
+static LATIN_FOLDS: std::sync::LazyLock<Vec<Option<Box<str>>>> = std::sync::LazyLock::new(|| {
+    LATIN
+        .map(|cp| {
+            let c = char::from_u32(cp)?;
+            let folded: String = super::fold_chars(&c.to_string()).iter().map(|u| u.ch).collect();
+            (!folded.is_empty() && folded.bytes().all(|b| b.is_ascii_alphabetic())).then(|| folded.into())
+        })
+        .collect()
+});
+
+/// What stage 1 makes of the accented Latin letter `c`, if it is plain ASCII letters.
+pub(super) fn latin_fold(c: char) -> Option<&'static str> {
+    let i = (c as u32).checked_sub(*LATIN.start())?;
+    LATIN_FOLDS.get(i as usize)?.as_deref()
+}
+
 /// Folds `original` if it is plain (see the module docs), else `None`.
 pub(super) fn plain(original: &str, leet: &LeetTable) -> Option<Normalized> {
     let bytes = original.as_bytes();
@@ -59,7 +82,8 @@ pub(super) fn plain(original: &str, leet: &LeetTable) -> Option<Normalized> {
 type Spans = Vec<(u32, u32)>;
 
 /// ASCII bytes for `original`, each with the original byte range it stands for; `None` if a
-/// character is neither ASCII nor in [`PUNCTUATION`].
+/// character is neither ASCII, nor in [`PUNCTUATION`], nor an accented letter of [`LATIN`]
+/// that stage 1 folds to ASCII.
 fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
     let bytes = original.as_bytes();
     let mut folded = Vec::with_capacity(bytes.len());
@@ -73,7 +97,10 @@ fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
         let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
         };
-        let (_, ascii) = PUNCTUATION.iter().find(|(p, _)| *p == c)?;
+        let ascii = match PUNCTUATION.iter().find(|(p, _)| *p == c) {
+            Some((_, ascii)) => *ascii,
+            None => latin_fold(c)?,
+        };
         let end = i + c.len_utf8();
         folded.extend_from_slice(ascii.as_bytes());
         spans.extend(std::iter::repeat_n((i as u32, end as u32), ascii.len()));
