@@ -97,23 +97,17 @@ struct CleanRules {
 
 impl CleanRules {
     fn write(&mut self, out: &mut Vec<u8>, rule: &'static str) {
-        if self.seen[..self.len].iter().any(|s| std::ptr::eq(*s, rule)) {
-            out.push(b'"');
-            out.extend_from_slice(rule.as_bytes());
-            out.push(b'"');
-            return;
+        if !self.seen[..self.len].iter().any(|s| std::ptr::eq(*s, rule)) {
+            if needs_escape(rule) {
+                serde_into(out, rule);
+                return;
+            }
+            if self.len < self.seen.len() {
+                self.seen[self.len] = rule;
+                self.len += 1;
+            }
         }
-        if needs_escape(rule) {
-            serde_into(out, rule);
-            return;
-        }
-        if self.len < self.seen.len() {
-            self.seen[self.len] = rule;
-            self.len += 1;
-        }
-        out.push(b'"');
-        out.extend_from_slice(rule.as_bytes());
-        out.push(b'"');
+        quoted(out, rule);
     }
 }
 
@@ -155,13 +149,18 @@ fn write_evidence(out: &mut Vec<u8>, e: &Evidence, rules: &mut CleanRules) {
 /// A JSON string: copied whole when no byte needs escaping, else escaped by serde_json.
 fn string(out: &mut Vec<u8>, s: &str) {
     if !needs_escape(s) {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
+        quoted(out, s);
     } else {
         serde_into(out, s);
     }
+}
+
+/// `s` between quotes, as it is: for strings known to need no escaping.
+fn quoted(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
 }
 
 fn needs_escape(s: &str) -> bool {

@@ -12,10 +12,10 @@ const SHOUTING_RATIO: f32 = 0.7;
 /// Findings in original-text byte offsets (the caller maps them, unlike the other rules).
 pub fn find(original: &str, out: &mut Vec<Finding>) {
     let bytes = original.as_bytes();
-    // Counted in passes with no branch per byte, which the compiler vectorizes; only the lead
-    // bytes of multi-byte characters are decoded, and only when the comment has any.
+    // ASCII letters and capitals: byte-wide counters over chunks too short to overflow them,
+    // with no branch per byte, which the compiler vectorizes. Only the lead bytes of multi-byte
+    // characters are decoded, and only when the comment has any.
     let (mut letters, mut upper) = (0usize, 0usize);
-    // Byte-wide counters over chunks that cannot overflow them: sixteen bytes per step.
     for chunk in bytes.chunks(255) {
         let (mut l, mut u) = (0u8, 0u8);
         for &b in chunk {

@@ -128,6 +128,8 @@ pub(super) static STOP: [bool; 128] = {
 fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<Normalized> {
     let n = bytes.len();
     let word = |k: usize| k < n && ASCII_FOLD[bytes[k] as usize].1;
+    // Byte `k` comes right after a one-letter word: where a spelled-out chain may start.
+    let after_lone_letter = |k: usize| k > 0 && word(k - 1) && (k < 2 || !word(k - 2));
     let span = |k: usize| spans.map_or((k as u32, k as u32 + 1), |s| s[k]);
     let mut text: Vec<u8> = Vec::with_capacity(n);
     let mut origin: Vec<Origin> = Vec::with_capacity(n);
@@ -152,7 +154,7 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
                 && end > i
                 && end + 1 < n
                 && !leet.stop[bytes[end + 1] as usize]
-                && (!word(end - 1) || (end >= 2 && word(end - 2)));
+                && !after_lone_letter(end);
             if !lone_space {
                 break;
             }
@@ -164,12 +166,7 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
             if f == 0 {
                 return None; // a control character
             }
-            if is_spelling_separator(f as char)
-                && i > 0
-                && word(i - 1)
-                && (i < 2 || !word(i - 2))
-                && starts_chain(bytes, i - 1)
-            {
+            if is_spelling_separator(f as char) && after_lone_letter(i) && starts_chain(bytes, i - 1) {
                 return None;
             }
             if leet.candidate[f as usize] && i >= letterless_until && rewritable(bytes, i, leet) {
