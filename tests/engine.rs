@@ -62,6 +62,9 @@ decisions! {
     zero_width: "you id\u{200B}iot" => [Review, Reject], Category::Insult;
     dotted_profanity: "f.u.c.k you" => [Review, Reject];
     masked_profanity: "f*ck you" => [Review, Reject];
+    masked_ending: "what the f*** is this" => [Review, Reject], Category::Profanity;
+    masked_opening: "I'll just change my *ucking IP" => [Review, Reject];
+    grawlix: "shut the !@#$%^&* up" => [Review, Reject];
     stretched: "YOU IDIOOOOOT" => [Review, Reject], Category::Insult;
     spaced_threat: "k i l l  y o u r s e l f" => [Reject], Category::Threat;
     // Threats.
@@ -86,6 +89,12 @@ decisions! {
     // Negation and reported speech.
     negated: "I don't think you are an idiot" => [Allow];
     reported: "calling people idiots is not how we debate" => [Allow];
+    // Footnotes, emphasis, corrections and symbols are not masked swearing.
+    footnote: "results* vary by state" => [Allow];
+    emphasis: "this is **really** important, *truly*" => [Allow];
+    correction: "*their, sorry" => [Allow];
+    symbols: "Call 555-1234 & ask about C# classes, 50% off!!!" => [Allow];
+    masked_password: "my p******* is secret" => [Allow];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }
@@ -129,6 +138,24 @@ fn spans_point_at_what_the_commenter_wrote() {
         f.span.utf16_start > f.span.start,
         "the emoji before it counts twice in UTF-16"
     );
+}
+
+#[test]
+fn a_masked_word_reads_as_its_entry_and_quotes_what_was_typed() {
+    let text = "it is f*** cold, s*** happens";
+    let v = score(text);
+    let quoted = |m: &str| {
+        v.matches
+            .iter()
+            .find(|e| e.rule == "lexicon:en/profanity" && &*e.matched == m)
+            .unwrap_or_else(|| panic!("{m} not found in {:?}", rules(&v)))
+    };
+    // The reading is an entry of the operator's list, never a slur (`f***` is not `fags`).
+    assert_eq!(&*quoted("f***").term, "fuck");
+    assert_eq!(&*quoted("s***").term, "shit");
+    let f = quoted("f***");
+    assert_eq!(&text[f.span.byte_start..f.span.byte_end], "f***");
+    assert!(!v.matches.iter().any(|m| m.rule == "lexicon:en/identity_attack"));
 }
 
 #[test]

@@ -18,8 +18,10 @@
 //! a double letter (`ass`) the automaton also holds the variant with that letter single (`as`),
 //! which only counts where the text's letter is elongated, so the word `as` is never `ass`.
 //!
-//! Self-censored words (`f*ck`, `sh#t`) cannot be automaton patterns; they are looked up by
-//! (first letter, last letter, length) among single-word entries and checked letter by letter.
+//! Self-censored words (`f*ck`, `sh#t`, `f***`, `*ucking`) cannot be automaton patterns. Before
+//! the scan, [`Matcher::demask`] reads each one as the heaviest operator entry whose letters fit
+//! and writes those letters over its masks, so the scan, the learned terms and the heuristics all
+//! see `fuck` where the commenter typed `f***`, while the evidence still quotes what was typed.
 
 use super::category::{Category, Language};
 use super::lexicon::{Entry, Lexicon, MatchMode, Source};
@@ -27,7 +29,7 @@ use super::normalize::{Normalized, MASK};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// At most this many double letters of an entry get single-letter variants (2^n variants).
 const MAX_DOUBLES: usize = 3;
@@ -56,7 +58,11 @@ pub struct Hit {
 pub struct Matcher {
     ac: DFA,
     patterns: Vec<PatternRef>,
-    masked: HashMap<(char, char, usize), Vec<u32>>,
+    /// Operator entries a self-censored word may stand for, by pattern length: single words of
+    /// ASCII letters, so a reading replaces masks byte for byte.
+    readings: HashMap<usize, Vec<u32>>,
+    /// Patterns of the operator's identity-attack entries, never the reading of a mostly masked word.
+    slurs: HashSet<String>,
     /// By pattern id: its match mode (the allowlist's patterns are whole words).
     modes: Vec<MatchMode>,
 }
@@ -96,20 +102,25 @@ impl Matcher {
             .start_kind(aho_corasick::StartKind::Unanchored)
             .match_kind(MatchKind::Standard)
             .build(&texts)?;
-        let mut masked: HashMap<(char, char, usize), Vec<u32>> = HashMap::new();
+        let mut readings: HashMap<usize, Vec<u32>> = HashMap::new();
+        let slurs = lexicon
+            .entries
+            .iter()
+            .filter(|e| e.category == Category::IdentityAttack && e.source == Source::Operator)
+            .map(|e| e.pattern.clone())
+            .collect();
         for (i, e) in lexicon.entries.iter().enumerate() {
-            let chars: Vec<char> = e.pattern.chars().collect();
-            if chars.len() >= 3 && chars.iter().all(|c| c.is_alphabetic()) {
-                masked
-                    .entry((chars[0], chars[chars.len() - 1], chars.len()))
-                    .or_default()
-                    .push(i as u32);
+            // Strict entries need the comment's language, which is not known before the scan.
+            let plain = e.pattern.len() >= 3 && e.pattern.bytes().all(|b| b.is_ascii_lowercase());
+            if plain && e.source == Source::Operator && !e.strict {
+                readings.entry(e.pattern.len()).or_default().push(i as u32);
             }
         }
         Ok(Matcher {
             ac,
             patterns,
-            masked,
+            readings,
+            slurs,
             modes,
         })
     }
@@ -165,7 +176,6 @@ impl Matcher {
                 });
             }
         });
-        self.find_masked(text, entries, language, &mut hits);
         if !allowed.is_empty() {
             // Only matches inside an allowlisted word go: `cock*` in "cocktail", not the phrase
             // "shoe licker" just because "shoe" is allowlisted against `hoe`.
@@ -187,46 +197,68 @@ impl Matcher {
         drop_nested(hits, entries)
     }
 
-    fn find_masked(&self, text: &str, entries: &[Entry], language: Language, hits: &mut Vec<Hit>) {
-        if !text.contains(MASK) || self.masked.is_empty() {
+    /// Reads self-censored words (see the module notes): each word with a mask that has a
+    /// reading gets that reading's letters in place of its masks.
+    pub fn demask(&self, n: &mut Normalized, entries: &[Entry]) {
+        if !n.text().contains(MASK) || self.readings.is_empty() {
             return;
         }
-        for (start, word) in words(text) {
-            if !word.contains(MASK) {
-                continue;
-            }
-            let chars: Vec<char> = word.chars().collect();
-            let (first, last) = (chars[0], chars[chars.len() - 1]);
-            let masks = chars.iter().filter(|&&c| c == MASK).count();
-            if first == MASK || last == MASK || chars.len() < 3 || masks * 2 > chars.len() {
-                continue;
-            }
-            let Some(candidates) = self.masked.get(&(first, last, chars.len())) else {
-                continue;
-            };
-            // One reading per category: the heaviest entry whose letters fit.
-            let mut best: HashMap<Category, u32> = HashMap::new();
-            for &c in candidates {
+        let fills: Vec<(usize, u32)> = words(n.text())
+            .filter_map(|(start, word)| Some((start, self.reading(word, entries)?)))
+            .collect();
+        for (start, entry) in fills {
+            n.fill_masks(start, entries[entry as usize].pattern.as_bytes());
+        }
+    }
+
+    /// The heaviest operator entry a masked word can stand for (the first listed among equals).
+    /// Shapes read: masks inside (`f*ck`, `a**hole`, at most half the word), masks ending a word
+    /// (`f***`, `sh**`) and one or two masks opening one (`*ucking`, with three letters or more
+    /// after them). Masks at both ends are emphasis (`*really*`) and digits are not words.
+    /// Where masks are most of the word (`f***`, `s***`) the letters say little, and the custom
+    /// of masking is for swearing: only profanity entries that are not also slurs are read
+    /// there, so `s***` is `shit` and `f***` is not `fags`; and past five letters one visible
+    /// letter is too little (`p*******` is more likely a password than a swear).
+    fn reading(&self, word: &str, entries: &[Entry]) -> Option<u32> {
+        let w = word.as_bytes();
+        let mask = MASK as u8;
+        if !w.contains(&mask) || w.len() < 3 || !w.iter().all(|&b| b == mask || b.is_ascii_lowercase()) {
+            return None;
+        }
+        let masks = w.iter().filter(|&&b| b == mask).count();
+        let lead = w.iter().take_while(|&&b| b == mask).count();
+        let trail = w.iter().rev().take_while(|&&b| b == mask).count();
+        let shape = match (lead, trail) {
+            (0, 0) => masks * 2 <= w.len(),
+            (0, t) => t == masks && t < w.len(),
+            (l, 0) => l == masks && l <= 2 && w.len() - l >= 3,
+            _ => false,
+        };
+        if !shape {
+            return None;
+        }
+        // The word's own length, or a prefix entry (`fuck*`) covering every mask: `*ucking`.
+        let last_mask = w.len() - w.iter().rev().position(|&b| b == mask).unwrap_or(0);
+        let swearing_only = masks * 2 > w.len();
+        if swearing_only && w.len() > 5 && w.len() - masks < 2 {
+            return None;
+        }
+        let fits = |e: &Entry| {
+            let p = e.pattern.as_bytes();
+            (!swearing_only || (e.category == Category::Profanity && !self.slurs.contains(&e.pattern)))
+                && (p.len() == w.len() || (e.mode == MatchMode::Prefix && p.len() >= last_mask.max(3)))
+                && p.iter().zip(w).all(|(&p, &t)| t == mask || p == t)
+        };
+        let mut best: Option<u32> = None;
+        for len in last_mask.max(3)..=w.len() {
+            for &c in self.readings.get(&len).into_iter().flatten() {
                 let e = &entries[c as usize];
-                if e.only_in_own_language() && e.language != language {
-                    continue;
+                if fits(e) && best.is_none_or(|b| entries[b as usize].weight < e.weight) {
+                    best = Some(c);
                 }
-                let fits = e.pattern.chars().zip(&chars).all(|(p, &t)| t == MASK || p == t);
-                if fits {
-                    let slot = best.entry(e.category).or_insert(c);
-                    if entries[*slot as usize].weight < e.weight {
-                        *slot = c;
-                    }
-                }
-            }
-            for (_, entry) in best {
-                hits.push(Hit {
-                    entry,
-                    start,
-                    end: start + word.len(),
-                });
             }
         }
+        best
     }
 }
 
@@ -370,7 +402,15 @@ mod tests {
         lex.parse_file(
             &list(Category::Profanity),
             &Arc::from("en/profanity.txt"),
-            "shit = 2\nass = 1\nfuck* = 2\ncock* = 1\n",
+            "shit = 2\nass = 1\nfuck* = 2\ncock* = 1\nfags = 3\n",
+            1.5,
+            &leet,
+            &mut errs,
+        );
+        lex.parse_file(
+            &list(Category::IdentityAttack),
+            &Arc::from("en/identity_attack.txt"),
+            "fags = 3\n",
             1.5,
             &leet,
             &mut errs,
@@ -401,7 +441,8 @@ mod tests {
     fn found(text: &str, lang: Language) -> Vec<String> {
         let lex = lexicon();
         let m = Matcher::build(&lex).unwrap();
-        let n = normalize(text, &LeetTable::default());
+        let mut n = normalize(text, &LeetTable::default());
+        m.demask(&mut n, &lex.entries);
         m.find(&n, &lex.entries, lang)
             .iter()
             .map(|h| lex.entries[h.entry as usize].term.clone())
@@ -433,6 +474,16 @@ mod tests {
         elongated_match: "fuuuuuck" => ["fuck"],
         masked_single: "f*ck you" => ["fuck"],
         masked_double: "sh#t" => ["shit"],
+        masked_ending: "what the f*** is this" => ["fuck"],
+        masked_ending_two_letters: "sh** happens" => ["shit"],
+        masked_ending_short: "you a**" => ["ass"],
+        masked_opening: "my *ucking car" => ["fuck"],
+        masked_inside_a_prefix: "f*cking hell" => ["fuck"],
+        masked_ending_is_never_a_slur: "c***" => ["cock"],
+        masked_long_with_one_letter: "my p******* is secret" => [],
+        masks_at_both_ends_are_emphasis: "*shit*" => [],
+        masked_opening_needs_three_letters: "*it" => [],
+        masked_digits_are_not_words: "f**4" => [],
         strict_entry_needs_its_language: "coger" => [],
         substring_inside_words: "bigshitheadface" => ["shithead"],
         substring_and_its_word_alone: "shithead" => ["shithead"],

@@ -239,9 +239,12 @@ impl Engine {
         score::features(self, comment)
     }
 
-    /// The normalizer as this engine configures it (its leetspeak table).
+    /// The normalizer as this engine configures it (its leetspeak table), with self-censored
+    /// words read as the lexicon's entries (`f***` as `fuck`).
     pub fn normalize(&self, text: &str) -> normalize::Normalized {
-        normalize::normalize(text, &self.leet)
+        let mut n = normalize::normalize(text, &self.leet);
+        self.matcher.demask(&mut n, &self.lexicon.entries);
+        n
     }
 
     fn from_lexicon(

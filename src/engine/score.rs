@@ -22,7 +22,7 @@
 use super::category::{Category, Decision, Language};
 use super::heuristics::{self, insult, negation, signals, threat, Finding, Token};
 use super::lexicon::Source;
-use super::normalize::{normalize, Normalized};
+use super::normalize::Normalized;
 use super::span::spans_for;
 use super::{Detail, Engine, Evidence, EvidenceCounts, EvidenceSource, Scores, Verdict};
 use serde::Serialize;
@@ -110,7 +110,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         };
         return (verdict, Normalized::default(), p.bias);
     }
-    let n = normalize(text, &engine.leet);
+    let n = engine.normalize(text);
     let tokens = heuristics::tokenize(n.text());
     let language = comment
         .language
@@ -185,6 +185,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     }
     let mut sig = Vec::new();
     signals::find(text, &mut sig);
+    signals::find_grawlix(text, &mut sig);
     for f in sig {
         raw.push(heuristic(
             p.rule(f.rule),

@@ -1,6 +1,6 @@
-//! Weak signals read from the original text: shouting (a high share of capital letters) and
-//! runs of repeated punctuation (`!!!!`, `???`). They add a little toxicity, never a decision
-//! on their own at the default weights.
+//! Weak signals read from the original text: shouting (a high share of capital letters),
+//! runs of repeated punctuation (`!!!!`, `???`) and grawlixes (`!@#$%`, the cartoon swear). They
+//! add a little toxicity or profanity, never a decision on their own at the default weights.
 
 use super::Finding;
 use crate::engine::category::Category;
@@ -86,6 +86,53 @@ fn push_findings(
     }
 }
 
+/// Symbols a grawlix is drawn from.
+fn is_grawlix_symbol(b: u8) -> bool {
+    matches!(b, b'!' | b'@' | b'#' | b'$' | b'%' | b'^' | b'&' | b'*')
+}
+
+/// The first grawlix: a run of three or more of `!@#$%^&*` holding at least three different
+/// ones (`$#!%`, `f*%#`). One symbol repeated is emphasis or a rule (`!!!`, `***`), and two
+/// take in `@#tag`-like noise; a single `#` or `@` never starts a run of three distinct ones.
+pub fn find_grawlix(original: &str, out: &mut Vec<Finding>) {
+    let bytes = original.as_bytes();
+    // Nearly every comment has none of the rarer symbols: one vectorized look and done.
+    if memchr::memchr3(b'#', b'$', b'%', bytes).is_none() && memchr::memchr3(b'^', b'&', b'@', bytes).is_none() {
+        return;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_grawlix_symbol(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut seen = 0u8;
+        while i < bytes.len() && is_grawlix_symbol(bytes[i]) {
+            // The eight symbols as bits of one byte.
+            seen |= 1 << b"!@#$%^&*".iter().position(|&c| c == bytes[i]).unwrap_or(0);
+            i += 1;
+        }
+        if i - start >= 3 && seen.count_ones() >= 3 {
+            // The letters it censors belong to it (`f*%#`), when they open a word.
+            let letters = bytes[..start]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            let start = if letters <= 2 { start - letters } else { start };
+            out.push(Finding {
+                category: Category::Profanity,
+                rule: "signal/grawlix",
+                term: original[start..i].to_string(),
+                start,
+                end: i,
+            });
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +180,32 @@ mod tests {
             let mut fast = Vec::new();
             find(&text, &mut fast);
             proptest::prop_assert_eq!(fast, by_chars(&text));
+        }
+    }
+
+    fn grawlixes(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        find_grawlix(text, &mut out);
+        out.into_iter().map(|f| f.term).collect()
+    }
+
+    #[test]
+    fn grawlix() {
+        assert_eq!(grawlixes("shut the !@#$%^&* up"), vec!["!@#$%^&*"]);
+        assert_eq!(grawlixes("what the f*%# is this"), vec!["f*%#"]);
+        assert_eq!(grawlixes("the thing*%#"), vec!["*%#"]);
+        assert_eq!(grawlixes("what the $#!% man, and #@%!"), vec!["$#!%"]);
+        for clean in [
+            "***",
+            "wow!!!",
+            "@user #tag",
+            "$100 & more",
+            "50% off!",
+            "a&b",
+            "**bold**",
+            "C# & F#",
+        ] {
+            assert_eq!(grawlixes(clean), Vec::<String>::new(), "{clean}");
         }
     }
 

@@ -187,6 +187,19 @@ impl Normalized {
         &self.text
     }
 
+    /// Writes `letters` over the masks of the word starting at byte `start` (`f*ck` read as
+    /// `fuck`). Masks and letters are both one ASCII byte, so offsets and the map back to the
+    /// original stay as they were.
+    pub fn fill_masks(&mut self, start: usize, letters: &[u8]) {
+        for (i, &l) in letters.iter().enumerate() {
+            let at = start + i;
+            if self.text.as_bytes().get(at) == Some(&(MASK as u8)) && l.is_ascii_lowercase() {
+                let mut buf = [0u8; 4];
+                self.text.replace_range(at..at + 1, char::from(l).encode_utf8(&mut buf));
+            }
+        }
+    }
+
     /// Maps a byte range of the folded text (on char boundaries, non-empty) to the byte range
     /// of the original text that produced it.
     pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
