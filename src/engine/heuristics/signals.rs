@@ -96,24 +96,25 @@ fn is_grawlix_symbol(b: u8) -> bool {
 /// take in `@#tag`-like noise; a single `#` or `@` never starts a run of three distinct ones.
 pub fn find_grawlix(original: &str, out: &mut Vec<Finding>) {
     let bytes = original.as_bytes();
-    // Nearly every comment has none of the rarer symbols: one vectorized look and done.
-    if memchr::memchr3(b'#', b'$', b'%', bytes).is_none() && memchr::memchr3(b'^', b'&', b'@', bytes).is_none() {
-        return;
-    }
-    let mut i = 0;
-    while i < bytes.len() {
-        if !is_grawlix_symbol(bytes[i]) {
-            i += 1;
+    // Three different symbols take in at least one of the six rarer ones, so runs are only
+    // looked for around those: nearly every comment has none, and a vectorized search says so.
+    let mut seeds: Vec<usize> = memchr::memchr3_iter(b'#', b'$', b'%', bytes)
+        .chain(memchr::memchr3_iter(b'^', b'&', b'@', bytes))
+        .collect();
+    seeds.sort_unstable();
+    let mut done = 0; // runs end before this byte have been read
+    for p in seeds {
+        if p < done {
             continue;
         }
-        let start = i;
-        let mut seen = 0u8;
-        while i < bytes.len() && is_grawlix_symbol(bytes[i]) {
-            // The eight symbols as bits of one byte.
-            seen |= 1 << b"!@#$%^&*".iter().position(|&c| c == bytes[i]).unwrap_or(0);
-            i += 1;
-        }
-        if i - start >= 3 && seen.count_ones() >= 3 {
+        let start = p - bytes[..p].iter().rev().take_while(|&&b| is_grawlix_symbol(b)).count();
+        let end = p + bytes[p..].iter().take_while(|&&b| is_grawlix_symbol(b)).count();
+        done = end;
+        // The eight symbols as bits of one byte.
+        let seen = bytes[start..end].iter().fold(0u8, |m, b| {
+            m | 1 << b"!@#$%^&*".iter().position(|c| c == b).unwrap_or(0)
+        });
+        if end - start >= 3 && seen.count_ones() >= 3 {
             // The letters it censors belong to it (`f*%#`), when they open a word.
             let letters = bytes[..start]
                 .iter()
@@ -124,9 +125,9 @@ pub fn find_grawlix(original: &str, out: &mut Vec<Finding>) {
             out.push(Finding {
                 category: Category::Profanity,
                 rule: "signal/grawlix",
-                term: original[start..i].to_string(),
+                term: original[start..end].to_string(),
                 start,
-                end: i,
+                end,
             });
             return;
         }
@@ -187,6 +188,31 @@ mod tests {
         let mut out = Vec::new();
         find_grawlix(text, &mut out);
         out.into_iter().map(|f| f.term).collect()
+    }
+
+    proptest::proptest! {
+        /// Against the rule stated plainly: the first maximal run of symbols, three long with
+        /// three different ones.
+        #[test]
+        fn grawlix_follows_the_rule(text in "([a-z !@#$%^&*]){0,40}") {
+            let b = text.as_bytes();
+            let mut want = None;
+            let mut i = 0;
+            while i < b.len() && want.is_none() {
+                let s = i;
+                while i < b.len() && is_grawlix_symbol(b[i]) { i += 1; }
+                let run = &b[s..i];
+                let mut kinds = run.to_vec();
+                kinds.sort_unstable();
+                kinds.dedup();
+                if run.len() >= 3 && kinds.len() >= 3 {
+                    let letters = b[..s].iter().rev().take_while(|c| c.is_ascii_alphabetic()).count();
+                    want = Some(text[if letters <= 2 { s - letters } else { s }..i].to_string());
+                }
+                i = i.max(s + 1);
+            }
+            proptest::prop_assert_eq!(grawlixes(&text), want.into_iter().collect::<Vec<_>>());
+        }
     }
 
     #[test]
