@@ -234,6 +234,11 @@ mod tests {
         hope_he_gets_raped: "hope he gets raped in prison" => vec!["threat/wish-harm"],
         hope_they_rot: "I hope they rot" => vec!["threat/wish-harm"],
         idea_shot_down: "I hope his idea gets shot down" => vec![],
+        want_you_to_die: "I want you to die" => vec!["threat/wish-harm"],
+        wanna_see_them_suffer: "i wanna see them suffer" => vec!["threat/wish-harm"],
+        quiero_que_te_mueras: "quiero que te mueras" => vec!["threat/wish-harm"],
+        want_to_die_is_not_aimed: "some days I want to die" => vec![],
+        want_you_to_die_laughing: "I want you to die laughing at this" => vec![],
         bill_gets_killed: "I hope that bill gets killed in committee" => vec![],
     }
 }

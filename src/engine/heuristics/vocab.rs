@@ -444,14 +444,15 @@ pub fn is_person_target(w: &str) -> bool {
         )
 }
 
-/// "I hope", "wish", "ojalá", "espero que".
+/// "I hope", "wish", "I want you to", "ojalá", "espero que".
 pub fn is_wish(w: &str) -> bool {
     cues(w) & cue::WISH != 0
 }
 
 #[rustfmt::skip]
 const WISH_WORDS: &[&str] = &[
-    "hope", "hopefully", "wish", "pray", "praying", "ojala", "espero", "deseo",
+    "hope", "hopefully", "wish", "pray", "praying", "want", "wants", "wanna", "ojala", "espero",
+    "deseo", "quiero",
 ];
 
 /// Cue words that mean a sentence is about someone with a name or role, for name-calling:
