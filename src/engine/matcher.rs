@@ -200,7 +200,7 @@ impl Matcher {
     /// Reads self-censored words (see the module notes): each word with a mask that has a
     /// reading gets that reading's letters in place of its masks.
     pub fn demask(&self, n: &mut Normalized, entries: &[Entry]) {
-        if !n.text().contains(MASK) || self.readings.is_empty() {
+        if self.readings.is_empty() || memchr::memchr(MASK as u8, n.text().as_bytes()).is_none() {
             return;
         }
         let fills: Vec<(usize, u32)> = words(n.text())

@@ -98,10 +98,14 @@ pub fn find_grawlix(original: &str, out: &mut Vec<Finding>) {
     let bytes = original.as_bytes();
     // Three different symbols take in at least one of the six rarer ones, so runs are only
     // looked for around those: nearly every comment has none, and a vectorized search says so.
-    let mut seeds: Vec<usize> = memchr::memchr3_iter(b'#', b'$', b'%', bytes)
-        .chain(memchr::memchr3_iter(b'^', b'&', b'@', bytes))
-        .collect();
-    seeds.sort_unstable();
+    let mut a = memchr::memchr3_iter(b'#', b'$', b'%', bytes).peekable();
+    let mut b = memchr::memchr3_iter(b'^', b'&', b'@', bytes).peekable();
+    // The two searches' hits merged in text order, without collecting them.
+    let seeds = std::iter::from_fn(|| match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y < x => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    });
     let mut done = 0; // runs end before this byte have been read
     for p in seeds {
         if p < done {
