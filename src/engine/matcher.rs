@@ -78,7 +78,11 @@ impl Matcher {
         let mut texts: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
         for (i, e) in lexicon.entries.iter().enumerate() {
-            for (text, needs_elongated) in elongation_variants(&e.pattern) {
+            let texting = (e.source == Source::Operator && e.language == Language::En)
+                .then(|| texting_variant(&e.pattern))
+                .flatten();
+            let spellings = std::iter::once(e.pattern.as_str()).chain(texting.as_deref());
+            for (text, needs_elongated) in spellings.flat_map(elongation_variants) {
                 texts.push(text);
                 patterns.push(PatternRef::Entry {
                     entry: i as u32,
@@ -307,6 +311,28 @@ fn word_bounded(text: &str, start: usize, end: usize, mode: MatchMode) -> bool {
 
 /// The pattern itself plus, for each subset of its (first few) double letters, the variant with
 /// those doubles single, and where the elongated letters must be.
+/// An English phrase as texting spells it (`screw you` as `screw u`, `kill yourself` as `kill
+/// urself`), when it has a word to respell. The heuristics read `u` and `ur` as you and your
+/// already; this gives the operator's phrases the same reach.
+fn texting_variant(pattern: &str) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<&str> = pattern
+        .split(' ')
+        .map(|w| {
+            let t = match w {
+                "you" => "u",
+                "your" => "ur",
+                "yourself" => "urself",
+                "youre" => "ur",
+                _ => return w,
+            };
+            changed = true;
+            t
+        })
+        .collect();
+    (changed && words.len() > 1).then(|| words.join(" "))
+}
+
 fn elongation_variants(pattern: &str) -> Vec<(String, Vec<u16>)> {
     let chars: Vec<char> = pattern.chars().collect();
     let doubles: Vec<usize> = (0..chars.len().saturating_sub(1))
@@ -394,7 +420,7 @@ mod tests {
         lex.parse_file(
             &list(Category::Insult),
             &Arc::from("en/insult.txt"),
-            "idiot = 2\npiece of shit = 3\ncunt = 3\n*shithead* = 3\n",
+            "idiot = 2\npiece of shit = 3\ncunt = 3\n*shithead* = 3\nscrew you = 2\n",
             1.5,
             &leet,
             &mut errs,
@@ -484,6 +510,8 @@ mod tests {
         masks_at_both_ends_are_emphasis: "*shit*" => [],
         masked_opening_needs_three_letters: "*it" => [],
         masked_digits_are_not_words: "f**4" => [],
+        texting_spelling_of_a_phrase: "screw u" => ["screw you"],
+        texting_needs_the_whole_word: "screw up" => [],
         strict_entry_needs_its_language: "coger" => [],
         substring_inside_words: "bigshitheadface" => ["shithead"],
         substring_and_its_word_alone: "shithead" => ["shithead"],
@@ -528,6 +556,15 @@ mod tests {
     #[test]
     fn strict_entry_in_its_language() {
         assert_eq!(found("coger", Language::Es), vec!["coger"]);
+    }
+
+    #[test]
+    fn texting_variants() {
+        assert_eq!(texting_variant("screw you").as_deref(), Some("screw u"));
+        assert_eq!(texting_variant("kill yourself").as_deref(), Some("kill urself"));
+        assert_eq!(texting_variant("shut your mouth").as_deref(), Some("shut ur mouth"));
+        assert_eq!(texting_variant("you"), None);
+        assert_eq!(texting_variant("young idiot"), None);
     }
 
     #[test]
