@@ -68,12 +68,47 @@ fn class_at(text: &str, i: usize) -> (u8, usize) {
     }
 }
 
+/// Quotation marks that do not mark reported speech, as byte offsets to skip. A comment wrapped
+/// whole in quotes is the commenter's own voice: `"You are pathetic"` alone, or a quoted string
+/// whose inner quotes are doubled, as CSV and wiki exports write them (`"he said ""no"" …"`:
+/// there the outer pair is skipped and each doubled pair counts as one mark). So is a comment
+/// opened by a quote that is never closed. Anything else is left to quote as written
+/// (`"idiot" and "moron"` quotes two words).
+fn unquoting_marks(text: &str) -> Vec<usize> {
+    let first = text.len() - text.trim_start().len();
+    if first >= text.len() || class_at(text, first).0 != QUOTE {
+        return Vec::new();
+    }
+    let quotes: Vec<(usize, usize)> = text
+        .char_indices()
+        .filter(|&(i, c)| c == '"' || (!c.is_ascii() && class_at(text, i).0 == QUOTE))
+        .map(|(i, c)| (i, i + c.len_utf8()))
+        .collect();
+    let end = text.trim_end().len();
+    match quotes.as_slice() {
+        [_] => vec![first],
+        [_, (l, e)] if *e == end => vec![first, *l],
+        [_, inner @ .., (l, e)] if *e == end => {
+            // Doubled inner quotes: pairs of marks with nothing between them.
+            let doubled = inner.len() % 2 == 0 && inner.chunks(2).all(|p| p[0].1 == p[1].0);
+            if !doubled {
+                return Vec::new();
+            }
+            let mut skip = vec![first, *l];
+            skip.extend(inner.chunks(2).map(|p| p[1].0));
+            skip
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Splits normalized text into tokens: letters, digits, apostrophes and masks; sentence breaks at
 /// `.`, `!`, `?`, `;` and `:`.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentence = 0u32;
     let mut quoted = false;
+    let unquoting = unquoting_marks(text);
     let bytes = text.as_bytes();
     // Apostrophes at either end are quotation, not part of the word ('idiot' is idiot).
     let mut flush = |s: usize, e: usize, sentence: u32, quoted: bool| {
@@ -121,12 +156,50 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 continue;
             }
             BREAK => sentence += 1,
-            QUOTE => quoted = !quoted,
+            QUOTE if !unquoting.contains(&i) => quoted = !quoted,
             _ => {}
         }
         i += len;
     }
     out
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    fn quoted_words(text: &str) -> Vec<&str> {
+        tokenize(text)
+            .into_iter()
+            .filter(|t| t.quoted)
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn a_quote_wrapping_the_whole_comment_is_the_commenters_voice() {
+        assert!(quoted_words("\"you are pathetic. grow up.\"").is_empty());
+        assert!(quoted_words("  \"\n\nyou are pathetic ...\" ").is_empty());
+        assert!(quoted_words("\u{201C}you are pathetic\u{201D}").is_empty());
+        // Never closed: the opening mark quotes nothing.
+        assert!(quoted_words("\"you are pathetic").is_empty());
+        // Doubled quotes inside a wrapped comment still quote, once each.
+        assert_eq!(
+            quoted_words("\"\nhe called me \"\"an idiot\"\" today\""),
+            vec!["an", "idiot"]
+        );
+    }
+
+    #[test]
+    fn reported_speech_stays_quoted() {
+        assert_eq!(quoted_words("\"idiot\" is what he said"), vec!["idiot"]);
+        assert_eq!(quoted_words("he said \"idiot\""), vec!["idiot"]);
+        assert_eq!(quoted_words("\"idiot\" and \"moron\""), vec!["idiot", "moron"]);
+        assert_eq!(
+            quoted_words("\"he called me \"an idiot\" today\""),
+            vec!["he", "called", "me", "today"]
+        );
+    }
 }
 
 /// One piece of heuristic evidence, in normalized-text coordinates.
@@ -163,6 +236,8 @@ mod tests {
     fn by_chars(text: &str) -> Vec<(String, usize, usize, u32, bool)> {
         let (mut out, mut sentence, mut quoted) = (Vec::new(), 0, false);
         let mut word: Option<usize> = None;
+        // Which marks quote is `unquoting_marks`'s business (tested on its own above).
+        let unquoting = unquoting_marks(text);
         let mut push = |s: usize, e: usize, sentence: u32, quoted: bool| {
             let w = text[s..e].trim_matches('\'');
             if !w.is_empty() {
@@ -180,7 +255,7 @@ mod tests {
             }
             match c {
                 '.' | '!' | '?' | ';' | ':' | '\n' if i < text.len() => sentence += 1,
-                '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' => quoted = !quoted,
+                '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' if !unquoting.contains(&i) => quoted = !quoted,
                 _ => {}
             }
         }
