@@ -24,6 +24,9 @@ pub struct Token<'a> {
     pub end: usize,
     /// Index of the sentence the token is in.
     pub sentence: u32,
+    /// Index of the clause: sentences split again at commas. A negation reaches to the end of
+    /// its clause ("I'm not surprised, you idiot").
+    pub clause: u32,
     /// Inside quotation marks: reported speech, not the commenter's own words.
     pub quoted: bool,
     /// Which per-token rules this word opens ([`vocab::cue`] flags), looked up once here.
@@ -33,6 +36,7 @@ pub struct Token<'a> {
 const TOK: u8 = 1;
 const BREAK: u8 = 2;
 const QUOTE: u8 = 3;
+const COMMA: u8 = 4;
 
 /// What an ASCII byte is to the tokenizer. A table keeps the per-byte work to one lookup.
 const ASCII_CLASS: [u8; 128] = {
@@ -46,6 +50,8 @@ const ASCII_CLASS: [u8; 128] = {
             BREAK
         } else if c == b'"' {
             QUOTE
+        } else if c == b',' {
+            COMMA
         } else {
             0
         };
@@ -107,11 +113,12 @@ fn unquoting_marks(text: &str) -> Vec<usize> {
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut sentence = 0u32;
+    let mut clause = 0u32;
     let mut quoted = false;
     let unquoting = unquoting_marks(text);
     let bytes = text.as_bytes();
     // Apostrophes at either end are quotation, not part of the word ('idiot' is idiot).
-    let mut flush = |s: usize, e: usize, sentence: u32, quoted: bool| {
+    let mut flush = |s: usize, e: usize, (sentence, clause): (u32, u32), quoted: bool| {
         let (mut s, mut e) = (s, e);
         while s < e && bytes[s] == b'\'' {
             s += 1;
@@ -126,6 +133,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 start: s,
                 end: e,
                 sentence,
+                clause,
                 quoted,
                 cues: vocab::cues(word),
             });
@@ -152,10 +160,14 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                         _ => break,
                     }
                 }
-                flush(start, i, sentence, quoted);
+                flush(start, i, (sentence, clause), quoted);
                 continue;
             }
-            BREAK => sentence += 1,
+            BREAK => {
+                sentence += 1;
+                clause += 1;
+            }
+            COMMA => clause += 1,
             QUOTE if !unquoting.contains(&i) => quoted = !quoted,
             _ => {}
         }

@@ -1,5 +1,7 @@
 //! Dampening: an insult that is negated ("I don't think you are an idiot") or talked about
-//! ("calling people idiots is not how we debate", quoted words) is weaker evidence.
+//! ("calling people idiots is not how we debate", quoted words) is weaker evidence. A negation
+//! reaches to the end of its clause: in "I'm not surprised, you idiot" and "no, you are an
+//! idiot" the insult stands. Reporting words reach through commas ("they called him, frankly, a moron").
 
 use super::vocab::cue;
 use super::{same_sentence, Token};
@@ -19,7 +21,9 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     (range.start..range.end).any(|i| {
         let t = &tokens[i];
         t.cues & cue::REPORTING != 0
-            || (t.cues & cue::NEGATION != 0 && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni")))
+            || (t.cues & cue::NEGATION != 0
+                && t.clause == tokens[at].clause
+                && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni")))
     })
 }
 
@@ -28,18 +32,27 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
 pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
     let mut out = Vec::with_capacity(tokens.len());
     // Index of the latest cue of each kind in the current sentence.
-    let (mut long_cue, mut short_cue): (Option<usize>, Option<usize>) = (None, None);
-    let mut sentence = u32::MAX;
+    let (mut reporting_cue, mut long_cue, mut short_cue): (Option<usize>, Option<usize>, Option<usize>) =
+        (None, None, None);
+    let (mut sentence, mut clause) = (u32::MAX, u32::MAX);
     for (i, t) in tokens.iter().enumerate() {
         if t.sentence != sentence {
             sentence = t.sentence;
+            reporting_cue = None;
+        }
+        if t.clause != clause {
+            clause = t.clause;
             long_cue = None;
             short_cue = None;
         }
         let within = |cue: Option<usize>, window: usize| cue.is_some_and(|c| i - c <= window);
-        out.push(t.quoted || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW));
+        out.push(
+            t.quoted || within(reporting_cue, WINDOW) || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW),
+        );
         let (reporting, negation) = (t.cues & cue::REPORTING != 0, t.cues & cue::NEGATION != 0);
-        if reporting || (negation && !matches!(t.text, "no" | "ni")) {
+        if reporting {
+            reporting_cue = Some(i);
+        } else if negation && !matches!(t.text, "no" | "ni") {
             long_cue = Some(i);
         } else if negation {
             short_cue = Some(i);
@@ -79,6 +92,7 @@ mod tests {
             "si no estas de acuerdo chinga tu madre, no eres un idiota",
             "calling people idiots is not how we debate, \"moron\" he said",
             "no no no you are not a clown but never mind the rest of it all",
+            "i'm not surprised, you idiot. they called him, frankly, a moron, not you, idiot",
         ] {
             let n = crate::engine::normalize::normalize(text, &Default::default());
             let t = tokenize(n.text());
@@ -86,6 +100,14 @@ mod tests {
             let each: Vec<bool> = (0..t.len()).map(|i| is_dampened(&t, i)).collect();
             assert_eq!(table, each, "{text}");
         }
+    }
+
+    #[test]
+    fn a_negation_ends_with_its_clause() {
+        assert!(!dampened("i'm not surprised, you idiot", "idiot"));
+        assert!(!dampened("no, you are an idiot", "idiot"));
+        assert!(!dampened("if you don't like it, you moron, leave", "moron"));
+        assert!(dampened("they called him, frankly, a moron", "moron"));
     }
 
     #[test]
