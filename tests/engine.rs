@@ -65,6 +65,7 @@ decisions! {
     masked_ending: "what the f*** is this" => [Review, Reject], Category::Profanity;
     masked_opening: "I'll just change my *ucking IP" => [Review, Reject];
     grawlix: "shut the !@#$%^&* up" => [Review, Reject];
+    slur_inside_a_coined_word: "the unniggerfication surgery" => [Review, Reject], Category::IdentityAttack;
     stretched: "YOU IDIOOOOOT" => [Review, Reject], Category::Insult;
     spaced_threat: "k i l l  y o u r s e l f" => [Reject], Category::Threat;
     // Threats.
@@ -84,6 +85,7 @@ decisions! {
     scunthorpe: "Scunthorpe United won at home" => [Allow];
     assassin: "the assassin's creed analysis by a therapist in Sussex" => [Allow];
     cocktail: "a classic cocktail with Dickens" => [Allow];
+    snigger: "he sniggered at the joke" => [Allow];
     spanish_clean: "La reunión entre Peña Nieto y Kushner fue cordial." => [Allow];
     diputado: "el diputado presentó una computadora" => [Allow];
     // Negation and reported speech.
