@@ -171,7 +171,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         ));
     }
     let mut threats = Vec::new();
-    threat::find(&tokens, &mut threats);
+    threat::find(&tokens, &|i| heuristics::is_name(text, &n, &tokens, i), &mut threats);
     for t in threats {
         let f = t.finding;
         raw.push(heuristic(

@@ -226,6 +226,21 @@ pub struct Finding {
     pub end: usize,
 }
 
+/// Whether token `i` is written as a name in the original: a capital and then a lowercase letter,
+/// not opening its sentence ("shoot Maarten", "punch John"; not a sentence's first word, not a
+/// shouted "JOHN", which says nothing).
+pub fn is_name(original: &str, n: &crate::engine::normalize::Normalized, tokens: &[Token<'_>], i: usize) -> bool {
+    let t = &tokens[i];
+    if i == 0 || tokens[i - 1].sentence != t.sentence {
+        return false;
+    }
+    let word = original.get(n.original_range(t.start, t.end)).unwrap_or("");
+    let mut chars = word.chars();
+    // "Trump's" is a possession ("kill Trump's bill"), not a person.
+    !word.contains(['\'', '\u{2019}'])
+        && matches!((chars.next(), chars.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
+}
+
 /// Tokens `[from, to)` of the same sentence as token `at`.
 pub(crate) fn same_sentence(tokens: &[Token<'_>], at: usize, from: usize, to: usize) -> std::ops::Range<usize> {
     let s = tokens[at].sentence;

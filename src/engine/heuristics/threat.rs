@@ -7,7 +7,7 @@
 use super::negation::is_dampened;
 use super::vocab::{
     cue, has_clitic_target, is_harm_participle, is_idiom_object, is_intent, is_person_target, is_second_person_object,
-    is_target, is_wished_harm, is_wished_harm_participle,
+    is_target, is_wished_harm, is_wished_harm_participle, takes_a_named_victim,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -24,14 +24,15 @@ pub struct ThreatFinding {
     pub dampened: bool,
 }
 
-/// Scans all tokens for threats.
-pub fn find(tokens: &[Token<'_>], out: &mut Vec<ThreatFinding>) {
+/// Scans all tokens for threats. `named(i)`: token `i` is written as a person's name (see
+/// [`super::is_name`]), a target for the violent verbs as a pronoun is ("I'll shoot Maarten").
+pub fn find(tokens: &[Token<'_>], named: &dyn Fn(usize) -> bool, out: &mut Vec<ThreatFinding>) {
     for at in 0..tokens.len() {
         let cues = tokens[at].cues;
         if cues & cue::VIOLENT != 0 {
-            intent_violence_target(tokens, at, false, out);
+            intent_violence_target(tokens, at, Some(named), out);
         } else if cues & cue::AIMED_VIOLENT != 0 {
-            intent_violence_target(tokens, at, true, out);
+            intent_violence_target(tokens, at, None, out);
         } else if cues & cue::WISH != 0 {
             wish_harm(tokens, at, out);
         } else if cues & cue::DESERVE != 0 {
@@ -62,9 +63,15 @@ fn push(
     });
 }
 
-/// `aimed`: the verb threatens only with the reader as its object, right after it (see
-/// [`is_aimed_violent_verb`]).
-fn intent_violence_target(tokens: &[Token<'_>], at: usize, aimed: bool, out: &mut Vec<ThreatFinding>) {
+/// `named` is `None` for a verb that threatens only with the reader as its object, right after it
+/// (see [`is_aimed_violent_verb`]); otherwise it tells which tokens are names, also targets.
+fn intent_violence_target(
+    tokens: &[Token<'_>],
+    at: usize,
+    named: Option<&dyn Fn(usize) -> bool>,
+    out: &mut Vec<ThreatFinding>,
+) {
+    let aimed = named.is_none();
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     if is_idiom_object(tokens[at].text, &next) {
@@ -75,7 +82,9 @@ fn intent_violence_target(tokens: &[Token<'_>], at: usize, aimed: bool, out: &mu
     } else if has_clitic_target(tokens[at].text) {
         Some(at)
     } else {
-        after.clone().find(|&i| is_target(tokens[i].text))
+        after.clone().find(|&i| {
+            is_target(tokens[i].text) || (takes_a_named_victim(tokens[at].text) && named.is_some_and(|named| named(i)))
+        })
     };
     // Spanish puts the object pronoun first: "te voy a matar".
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
@@ -191,7 +200,7 @@ mod tests {
         let n = crate::engine::normalize::normalize(text, &Default::default());
         let t = tokenize(n.text());
         let mut out = Vec::new();
-        find(&t, &mut out);
+        find(&t, &|i| super::super::is_name(text, &n, &t, i), &mut out);
         out.iter().filter(|f| !f.dampened).map(|f| f.finding.rule).collect()
     }
 
@@ -234,6 +243,13 @@ mod tests {
         hope_he_gets_raped: "hope he gets raped in prison" => vec!["threat/wish-harm"],
         hope_they_rot: "I hope they rot" => vec!["threat/wish-harm"],
         idea_shot_down: "I hope his idea gets shot down" => vec![],
+        shoot_a_named_person: "i'll shoot Maarten Stam with a gun" => vec!["threat/intent-violence-target"],
+        punch_a_named_person: "I'm going to punch John in the face" => vec!["threat/intent-violence-target"],
+        a_name_opening_a_sentence_is_not_a_target: "I will kill. Mark my words" => vec![],
+        a_shouted_word_is_not_a_name: "I WILL KILL THE BILL" => vec![],
+        beat_a_team_is_not_a_threat: "we will beat Chelsea on sunday" => vec![],
+        a_named_bill_is_not_a_victim: "we need to kill Trump's bill" => vec![],
+        matar_a_juan: "voy a matar a Juan" => vec!["threat/intent-violence-target"],
         want_you_to_die: "I want you to die" => vec!["threat/wish-harm"],
         wanna_see_them_suffer: "i wanna see them suffer" => vec!["threat/wish-harm"],
         quiero_que_te_mueras: "quiero que te mueras" => vec!["threat/wish-harm"],
