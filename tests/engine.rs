@@ -78,6 +78,9 @@ decisions! {
     // Idioms and innocent text stay clean.
     comedian: "this comedian killed it last night" => [Allow];
     kill_the_bill: "Call your senator and kill the bill" => [Allow];
+    i_will_kill_the_bill: "I will kill the bill if it reaches my desk" => [Allow];
+    kill_it_on_stage: "I'm gonna kill it at the show tonight" => [Allow];
+    named_victim: "I'm going to punch John in the face" => [Review, Reject], Category::Threat;
     heads_in_shame: "Americans should hang their heads in shame" => [Allow];
     shoot_email: "shoot me an email when you're free" => [Allow];
     dying_of_laughter: "I was dying of laughter" => [Allow];
