@@ -74,7 +74,8 @@ fn class_at(text: &str, i: usize) -> (u8, usize) {
     }
 }
 
-/// Quotation marks that do not mark reported speech, as byte offsets to skip. A comment wrapped
+/// Quotation marks that do not mark reported speech, as byte offsets to skip, in text order. A
+/// comment wrapped
 /// whole in quotes is the commenter's own voice: `"You are pathetic"` alone, or a quoted string
 /// whose inner quotes are doubled, as CSV and wiki exports write them (`"he said ""no"" …"`:
 /// there the outer pair is skipped and each doubled pair counts as one mark). So is a comment
@@ -100,8 +101,9 @@ fn unquoting_marks(text: &str) -> Vec<usize> {
             if !doubled {
                 return Vec::new();
             }
-            let mut skip = vec![first, *l];
+            let mut skip = vec![first];
             skip.extend(inner.chunks(2).map(|p| p[1].0));
+            skip.push(*l);
             skip
         }
         _ => Vec::new(),
@@ -115,7 +117,9 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut quoted = false;
-    let unquoting = unquoting_marks(text);
+    // In text order, as the marks are met: each is passed once (a comment of thousands of
+    // doubled quotes stays linear).
+    let mut unquoting = unquoting_marks(text).into_iter().peekable();
     let bytes = text.as_bytes();
     // Apostrophes at either end are quotation, not part of the word ('idiot' is idiot).
     let mut flush = |s: usize, e: usize, (sentence, clause): (u32, u32), quoted: bool| {
@@ -168,7 +172,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 clause += 1;
             }
             COMMA => clause += 1,
-            QUOTE if !unquoting.contains(&i) => quoted = !quoted,
+            QUOTE if unquoting.next_if_eq(&i).is_none() => quoted = !quoted,
             _ => {}
         }
         i += len;

@@ -30,9 +30,9 @@ pub fn find(tokens: &[Token<'_>], named: &dyn Fn(usize) -> bool, out: &mut Vec<T
     for at in 0..tokens.len() {
         let cues = tokens[at].cues;
         if cues & cue::VIOLENT != 0 {
-            intent_violence_target(tokens, at, Some(named), out);
+            intent_violence_target(tokens, at, false, named, out);
         } else if cues & cue::AIMED_VIOLENT != 0 {
-            intent_violence_target(tokens, at, None, out);
+            intent_violence_target(tokens, at, true, named, out);
         } else if cues & cue::WISH != 0 {
             wish_harm(tokens, at, out);
         } else if cues & cue::DESERVE != 0 {
@@ -63,15 +63,16 @@ fn push(
     });
 }
 
-/// `named` is `None` for a verb that threatens only with the reader as its object, right after it
-/// (see [`is_aimed_violent_verb`]); otherwise it tells which tokens are names, also targets.
+/// `aimed`: the verb threatens only with the reader as its object, right after it (see
+/// [`is_aimed_violent_verb`]). `named`: which tokens are names, targets of the verbs that
+/// [`takes_a_named_victim`].
 fn intent_violence_target(
     tokens: &[Token<'_>],
     at: usize,
-    named: Option<&dyn Fn(usize) -> bool>,
+    aimed: bool,
+    named: &dyn Fn(usize) -> bool,
     out: &mut Vec<ThreatFinding>,
 ) {
-    let aimed = named.is_none();
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     if is_idiom_object(tokens[at].text, &next) {
@@ -82,9 +83,9 @@ fn intent_violence_target(
     } else if has_clitic_target(tokens[at].text) {
         Some(at)
     } else {
-        after.clone().find(|&i| {
-            is_target(tokens[i].text) || (takes_a_named_victim(tokens[at].text) && named.is_some_and(|named| named(i)))
-        })
+        after
+            .clone()
+            .find(|&i| is_target(tokens[i].text) || (takes_a_named_victim(tokens[at].text) && named(i)))
     };
     // Spanish puts the object pronoun first: "te voy a matar".
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);

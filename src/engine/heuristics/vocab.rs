@@ -165,115 +165,48 @@ pub fn is_violent_verb(w: &str) -> bool {
     cues(w) & cue::VIOLENT != 0
 }
 
-#[rustfmt::skip]
 /// Violent verbs whose object may be a person named outright ("I'll shoot Maarten"): those with
 /// no sporting, political or figurative sense before a name ("beat Chelsea", "bury Trump",
 /// "nuke Microsoft" are not threats), and never with the name possessive ("kill Trump's bill").
 pub fn takes_a_named_victim(w: &str) -> bool {
     matches!(
         w,
-        "kill" | "murder" | "shoot" | "stab" | "strangle" | "choke" | "lynch" | "behead" | "rape" | "punch" | "slap"
-            | "torture" | "matar" | "apuñalar" | "violar" | "degollar" | "ahorcar" | "fusilar" | "balear"
+        "kill"
+            | "murder"
+            | "shoot"
+            | "stab"
+            | "strangle"
+            | "choke"
+            | "lynch"
+            | "behead"
+            | "rape"
+            | "punch"
+            | "slap"
+            | "torture"
+            | "matar"
+            | "apuñalar"
+            | "violar"
+            | "degollar"
+            | "ahorcar"
+            | "fusilar"
+            | "balear"
     )
 }
 
+#[rustfmt::skip]
 const VIOLENT_VERBS: &[&str] = &[
-    "kill",
-    "kills",
-    "killing",
-    "murder",
-    "murders",
-    "murdering",
-    "shoot",
-    "shooting",
-    "stab",
-    "stabbing",
-    "hang",
-    "hanging",
-    "whack",
-    "whacking",
-    "beat",
-    "beating",
-    "punch",
-    "punching",
-    "strangle",
-    "strangling",
-    "choke",
-    "choking",
-    "slit",
-    "burn",
-    "burning",
-    "bomb",
-    "lynch",
-    "lynching",
-    "behead",
-    "execute",
-    "executing",
-    "rape",
-    "raping",
-    "hurt",
-    "hurting",
-    "torture",
-    "butcher",
-    "slaughter",
-    "gut",
-    "skin",
-    "smash",
-    "strangulate",
-    "snuff",
-    "eliminate",
-    "exterminate",
-    "annihilate",
-    "gas",
-    "nuke",
-    "waste",
-    "cap",
-    "pop",
-    "drown",
-    "bury",
-    "slap",
-    "kick",
-    "lynched",
+    "kill", "kills", "killing", "murder", "murders", "murdering", "shoot", "shooting", "stab", "stabbing",
+    "hang", "hanging", "whack", "whacking", "beat", "beating", "punch", "punching", "strangle", "strangling",
+    "choke", "choking", "slit", "burn", "burning", "bomb", "lynch", "lynching", "behead", "execute",
+    "executing", "rape", "raping", "hurt", "hurting", "torture", "butcher", "slaughter", "gut", "skin",
+    "smash", "strangulate", "snuff", "eliminate", "exterminate", "annihilate", "gas", "nuke", "waste", "cap",
+    "pop", "drown", "bury", "slap", "kick", "lynched",
     // es
-    "matar",
-    "mato",
-    "matare",
-    "matarte",
-    "matarlo",
-    "matarla",
-    "matarlos",
-    "matarlas",
-    "matarle",
-    "golpear",
-    "golpearte",
-    "partir",
-    "partirte",
-    "romper",
-    "romperte",
-    "quemar",
-    "quemarte",
-    "colgar",
-    "colgarlo",
-    "colgarlos",
-    "ahorcar",
-    "ahorcarlo",
-    "ahorcarlos",
-    "balear",
-    "fusilar",
-    "fusilarlos",
-    "apuñalar",
-    "acuchillar",
-    "violar",
-    "degollar",
-    "madrear",
-    "madrearte",
-    "desaparecer",
-    "desaparecerte",
-    "rajar",
-    "rajarte",
-    "quebrar",
-    "quebrarte",
-    "levantar",
+    "matar", "mato", "matare", "matarte", "matarlo", "matarla", "matarlos", "matarlas", "matarle", "golpear",
+    "golpearte", "partir", "partirte", "romper", "romperte", "quemar", "quemarte", "colgar", "colgarlo",
+    "colgarlos", "ahorcar", "ahorcarlo", "ahorcarlos", "balear", "fusilar", "fusilarlos", "apuñalar",
+    "acuchillar", "violar", "degollar", "madrear", "madrearte", "desaparecer", "desaparecerte", "rajar",
+    "rajarte", "quebrar", "quebrarte", "levantar",
 ];
 
 /// Verbs that threaten only when aimed at the reader: "I will attack you", "ima smack you".
