@@ -67,6 +67,9 @@ decisions! {
     grawlix: "shut the !@#$%^&* up" => [Review, Reject];
     slur_inside_a_coined_word: "the unniggerfication surgery" => [Review, Reject], Category::IdentityAttack;
     stretched: "YOU IDIOOOOOT" => [Review, Reject], Category::Insult;
+    hyphen_split: "only half-wits like yourself say that" => [Review, Reject], Category::Insult;
+    split_evasion: "b-itch please" => [Review, Reject];
+    dotted_split: "fu.ck this" => [Review, Reject], Category::Profanity;
     spaced_threat: "k i l l  y o u r s e l f" => [Reject], Category::Threat;
     // Threats.
     find_and_kill: "I will find you and kill you" => [Reject], Category::Threat;
@@ -89,6 +92,8 @@ decisions! {
     assassin: "the assassin's creed analysis by a therapist in Sussex" => [Allow];
     cocktail: "a classic cocktail with Dickens" => [Allow];
     snigger: "he sniggered at the joke" => [Allow];
+    hyphenated_prose: "a well-known, so-called anti-war group, e.g. in the U.S. and mid-term races" => [Allow];
+    split_cocktail: "a classic cock-tail party" => [Allow];
     spanish_clean: "La reunión entre Peña Nieto y Kushner fue cordial." => [Allow];
     diputado: "el diputado presentó una computadora" => [Allow];
     // Negation and reported speech.
@@ -161,6 +166,25 @@ fn a_masked_word_reads_as_its_entry_and_quotes_what_was_typed() {
     let f = quoted("f***");
     assert_eq!(&text[f.span.byte_start..f.span.byte_end], "f***");
     assert!(!v.matches.iter().any(|m| m.rule == "lexicon:en/identity_attack"));
+}
+
+#[test]
+fn a_split_word_joins_only_where_the_commenter_split_it() {
+    let text = "you half-wits";
+    let v = score(text);
+    let m = v
+        .matches
+        .iter()
+        .find(|m| m.rule == "lexicon:en/insult" && &*m.term == "halfwits")
+        .unwrap_or_else(|| panic!("halfwits not found in {:?}", rules(&v)));
+    assert_eq!(&text[m.span.byte_start..m.span.byte_end], "half-wits");
+    // Typed as two words they are two words: a space is not a hyphen.
+    let spaced = score("you half wits");
+    assert!(
+        !spaced.matches.iter().any(|m| &*m.term == "halfwits"),
+        "{:?}",
+        rules(&spaced)
+    );
 }
 
 #[test]

@@ -22,6 +22,12 @@
 //! the scan, [`Matcher::demask`] reads each one as the heaviest operator entry whose letters fit
 //! and writes those letters over its masks, so the scan, the learned terms and the heuristics all
 //! see `fuck` where the commenter typed `f***`, while the evidence still quotes what was typed.
+//!
+//! Split words (`half-wits`, `b-itch`, `fu.ck`, `dumb_ass`): the normalizer makes hyphens and
+//! underscores spaces and keeps dots, which is right for `well-known` and `e.g.`. Before the scan,
+//! [`Matcher::join_split_words`] drops the separator where the two parts joined hold an operator
+//! entry across the join (or are an allowlisted word), so compounds and split evasions read as
+//! the word.
 
 use super::category::{Category, Language};
 use super::lexicon::{Entry, Lexicon, MatchMode, Source};
@@ -65,6 +71,33 @@ pub struct Matcher {
     slurs: HashSet<String>,
     /// By pattern id: its match mode (the allowlist's patterns are whole words).
     modes: Vec<MatchMode>,
+    /// What two parts of a split word may join into.
+    compounds: Compounds,
+}
+
+/// The operator's single-word entries of ASCII letters, by match mode, and the allowlist's
+/// words: what a split word (`half-wits`) may join into. Learned terms are left out: they are fitted on the text as the
+/// operator's lists leave it.
+#[derive(Debug, Default)]
+struct Compounds {
+    words: HashSet<String>,
+    prefixes: HashSet<String>,
+    inner: Vec<String>,
+}
+
+impl Compounds {
+    /// Whether `first` and `second` joined hold an entry that runs across the join.
+    fn joins(&self, first: &str, second: &str) -> bool {
+        let mut joined = String::with_capacity(first.len() + second.len());
+        joined.push_str(first);
+        joined.push_str(second);
+        self.words.contains(&joined)
+            || (first.len() + 1..=joined.len()).any(|k| self.prefixes.contains(&joined[..k]))
+            || self
+                .inner
+                .iter()
+                .any(|p| joined.contains(p.as_str()) && !first.contains(p.as_str()) && !second.contains(p.as_str()))
+    }
 }
 
 /// A word character for boundary checks; the mask counts so `f*ck` is one word.
@@ -120,12 +153,33 @@ impl Matcher {
                 readings.entry(e.pattern.len()).or_default().push(i as u32);
             }
         }
+        // An allowlisted word is a join too: `cock-tail` reads `cocktail`, which the allowlist clears.
+        let mut compounds = Compounds::default();
+        for a in &lexicon.allow {
+            if a.pattern.bytes().all(|b| b.is_ascii_lowercase()) {
+                compounds.words.insert(a.pattern.clone());
+            }
+        }
+        for e in &lexicon.entries {
+            let plain = !e.pattern.is_empty() && e.pattern.bytes().all(|b| b.is_ascii_lowercase());
+            if plain && e.source == Source::Operator && !e.strict {
+                match e.mode {
+                    MatchMode::Word => compounds.words.insert(e.pattern.clone()),
+                    MatchMode::Prefix => compounds.prefixes.insert(e.pattern.clone()),
+                    MatchMode::Substring => {
+                        compounds.inner.push(e.pattern.clone());
+                        true
+                    }
+                };
+            }
+        }
         Ok(Matcher {
             ac,
             patterns,
             readings,
             slurs,
             modes,
+            compounds,
         })
     }
 
@@ -212,6 +266,57 @@ impl Matcher {
             .collect();
         for (start, entry) in fills {
             n.fill_masks(start, entries[entry as usize].pattern.as_bytes());
+        }
+    }
+
+    /// Reads split words (see the module notes): a hyphen or underscore (a space by now) or a
+    /// dot between two words of letters goes where the two joined make an operator entry that
+    /// runs across the join, or an allowlisted word: `half-wits` is `halfwits`, `b-itch` is
+    /// `bitch`, `fu.ck` is `fuck`, `cock-tail` is `cocktail`; `well-known` stays two words.
+    /// `original` is the text `n` was folded from: a space only joins where it was a hyphen.
+    pub fn join_split_words(&self, n: &mut Normalized, original: &str) {
+        let hyphens = memchr::memchr2(b'-', b'_', original.as_bytes()).is_some();
+        let bytes = n.text().as_bytes();
+        let mut joins: Vec<usize> = Vec::new();
+        let mut consider = |at: usize| {
+            let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_lowercase);
+            if at == 0 || !letter(at - 1) || !letter(at + 1) {
+                return;
+            }
+            if bytes[at] == b' ' {
+                let from = n.original_range(at, at + 1).start;
+                if !matches!(original.as_bytes().get(from), Some(b'-' | b'_')) {
+                    return;
+                }
+            }
+            // The two words around the separator, each of ASCII letters only (so each byte
+            // is a char and the slices below are whole words).
+            let start = bytes[..at]
+                .iter()
+                .rposition(|&b| !b.is_ascii_lowercase())
+                .map_or(0, |p| p + 1);
+            let end = bytes[at + 1..]
+                .iter()
+                .position(|&b| !b.is_ascii_lowercase())
+                .map_or(bytes.len(), |p| at + 1 + p);
+            if bytes[..start].last().is_some_and(|&b| is_word(b as char))
+                || bytes.get(end).is_some_and(|&b| is_word(b as char))
+            {
+                return;
+            }
+            let text = n.text();
+            if self.compounds.joins(&text[start..at], &text[at + 1..end]) {
+                joins.push(at);
+            }
+        };
+        if hyphens {
+            memchr::memchr2_iter(b' ', b'.', bytes).for_each(&mut consider);
+        } else {
+            memchr::memchr_iter(b'.', bytes).for_each(&mut consider);
+        }
+        // From the right, so the offsets still to join stay put.
+        for &at in joins.iter().rev() {
+            n.join_at(at);
         }
     }
 
@@ -469,6 +574,7 @@ mod tests {
         let m = Matcher::build(&lex).unwrap();
         let mut n = normalize(text, &LeetTable::default());
         m.demask(&mut n, &lex.entries);
+        m.join_split_words(&mut n, text);
         m.find(&n, &lex.entries, lang)
             .iter()
             .map(|h| lex.entries[h.entry as usize].term.clone())
@@ -515,6 +621,15 @@ mod tests {
         strict_entry_needs_its_language: "coger" => [],
         substring_inside_words: "bigshitheadface" => ["shithead"],
         substring_and_its_word_alone: "shithead" => ["shithead"],
+        split_by_hyphen: "you id-iot" => ["idiot"],
+        split_by_underscore: "sh_it" => ["shit"],
+        split_by_dot: "fu.ck off, i.e. now" => ["fuck"],
+        split_prefix_across_the_join: "fu-cking" => ["fuck"],
+        split_substring_across_the_join: "shit-head" => ["shithead"],
+        split_where_the_first_part_is_the_prefix_stays: "cock-head" => ["cock"],
+        split_into_an_allowlisted_word: "cock-tail" => [],
+        typed_space_is_not_a_split: "id iot" => [],
+        split_into_nothing_stays: "well-known a.k.a. anti-war" => [],
     }
 
     #[test]

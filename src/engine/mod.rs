@@ -240,10 +240,12 @@ impl Engine {
     }
 
     /// The normalizer as this engine configures it (its leetspeak table), with self-censored
-    /// words read as the lexicon's entries (`f***` as `fuck`).
+    /// words read as the lexicon's entries (`f***` as `fuck`) and split words joined where they
+    /// make one (`half-wits` as `halfwits`).
     pub fn normalize(&self, text: &str) -> normalize::Normalized {
         let mut n = normalize::normalize(text, &self.leet);
         self.matcher.demask(&mut n, &self.lexicon.entries);
+        self.matcher.join_split_words(&mut n, text);
         n
     }
 

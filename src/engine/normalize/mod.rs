@@ -200,6 +200,16 @@ impl Normalized {
         }
     }
 
+    /// Drops the one-byte separator at `at` (a space or a dot between two words), so `half wits`
+    /// reads `halfwits`. Every other byte keeps its place in the map back to the original, so
+    /// evidence over the joined word quotes what was typed (`half-wits`).
+    pub fn join_at(&mut self, at: usize) {
+        if self.text.as_bytes().get(at).is_some_and(|b| matches!(b, b' ' | b'.')) {
+            self.text.remove(at);
+            self.origin.remove(at);
+        }
+    }
+
     /// Maps a byte range of the folded text (on char boundaries, non-empty) to the byte range
     /// of the original text that produced it.
     pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
