@@ -6,8 +6,9 @@
 
 use super::negation::is_dampened;
 use super::vocab::{
-    cue, has_clitic_target, is_harm_participle, is_idiom_object, is_intent, is_person_target, is_second_person_object,
-    is_target, is_wished_harm, is_wished_harm_participle, takes_a_named_victim,
+    cue, has_clitic_target, is_body_idiom, is_body_modifier, is_body_part, is_harm_participle, is_idiom_object,
+    is_intent, is_kin, is_person_target, is_possessive, is_second_person_object, is_target, is_wished_harm,
+    is_wished_harm_participle, takes_a_named_victim,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -30,9 +31,11 @@ pub fn find(tokens: &[Token<'_>], named: &dyn Fn(usize) -> bool, out: &mut Vec<T
     for at in 0..tokens.len() {
         let cues = tokens[at].cues;
         if cues & cue::VIOLENT != 0 {
-            intent_violence_target(tokens, at, false, named, out);
+            intent_violence_target(tokens, at, Reach::Anyone, named, out);
         } else if cues & cue::AIMED_VIOLENT != 0 {
-            intent_violence_target(tokens, at, true, named, out);
+            intent_violence_target(tokens, at, Reach::Reader, named, out);
+        } else if cues & cue::BODY_VIOLENT != 0 {
+            intent_violence_target(tokens, at, Reach::Body, named, out);
         } else if cues & cue::WISH != 0 {
             wish_harm(tokens, at, out);
         } else if cues & cue::DESERVE != 0 {
@@ -63,35 +66,62 @@ fn push(
     });
 }
 
-/// `aimed`: the verb threatens only with the reader as its object, right after it (see
-/// [`is_aimed_violent_verb`]). `named`: which tokens are names, targets of the verbs that
-/// [`takes_a_named_victim`].
+/// Which objects make a violent verb a threat.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Any person or group ([`is_target`]), or a name for the verbs that
+    /// [`takes_a_named_victim`]: "kill", "whack".
+    Anyone,
+    /// The reader, right after the verb, or a person's body or kin ([`is_aimed_violent_verb`]):
+    /// "attack you", "decapitate your mother"; not "destroy your argument".
+    Reader,
+    /// Only a person's body ([`is_body_violent_verb`]): "knock your teeth out"; not "cut taxes".
+    Body,
+}
+
+/// `reach`: what the verb's object must be. `named`: which tokens are names.
 fn intent_violence_target(
     tokens: &[Token<'_>],
     at: usize,
-    aimed: bool,
+    reach: Reach,
     named: &dyn Fn(usize) -> bool,
     out: &mut Vec<ThreatFinding>,
 ) {
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
-    if is_idiom_object(tokens[at].text, &next) {
+    let verb = tokens[at].text;
+    if reach != Reach::Body && is_idiom_object(verb, &next) {
         return;
     }
-    let target = if aimed {
-        (after.start < after.end && is_second_person_object(tokens[after.start].text)).then_some(after.start)
-    } else if has_clitic_target(tokens[at].text) {
-        Some(at)
-    } else {
-        after
+    // "cut off your head", "knock his teeth out", "beat yo ass": a possessive, perhaps a
+    // modifier ("your stupid face"), then a body part, or kin for the verbs that harm people
+    // outright.
+    let body = || {
+        after.clone().filter(|&i| is_possessive(tokens[i].text)).find_map(|i| {
+            let mut j = i + 1;
+            if j < tokens.len() && is_body_modifier(tokens[j].text) {
+                j += 1;
+            }
+            let w = same_sentence(tokens, i, j, j + 1).next().map(|j| tokens[j].text)?;
+            ((is_body_part(w) && !is_body_idiom(verb, w)) || (reach != Reach::Body && is_kin(w))).then_some(j)
+        })
+    };
+    let target = match reach {
+        Reach::Body => body(),
+        Reach::Reader => (after.start < after.end && is_second_person_object(tokens[after.start].text))
+            .then_some(after.start)
+            .or_else(body),
+        Reach::Anyone if has_clitic_target(verb) => Some(at),
+        Reach::Anyone => after
             .clone()
-            .find(|&i| is_target(tokens[i].text) || (takes_a_named_victim(tokens[at].text) && named(i)))
+            .find(|&i| is_target(tokens[i].text) || (takes_a_named_victim(verb) && named(i)))
+            .or_else(body),
     };
     // Spanish puts the object pronoun first: "te voy a matar".
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
     let intent = before.clone().rev().find(|&i| is_intent(tokens[i].text));
     let target = target.or_else(|| {
-        if aimed {
+        if reach != Reach::Anyone {
             return None;
         }
         intent.and_then(|i| {
@@ -257,5 +287,18 @@ mod tests {
         want_to_die_is_not_aimed: "some days I want to die" => vec![],
         want_you_to_die_laughing: "I want you to die laughing at this" => vec![],
         bill_gets_killed: "I hope that bill gets killed in committee" => vec![],
+        knock_teeth_out: "Next time I see him I'll knock his teeth out" => vec!["threat/intent-violence-target"],
+        cut_off_your_head: "I'm gonna cut off your head!" => vec!["threat/intent-violence-target"],
+        beat_yo_ass: "ima whop yo ass for blocking me" => vec!["threat/intent-violence-target"],
+        decapitate_your_mother: "I'll decapitate your mother" => vec!["threat/intent-violence-target"],
+        break_his_legs: "we should break his legs" => vec!["threat/intent-violence-target"],
+        cut_taxes: "we will cut taxes and break the deadlock" => vec![],
+        cut_your_losses: "you should cut your losses" => vec![],
+        break_your_heart: "I will break your heart" => vec![],
+        cut_your_teeth: "I will cut my teeth on this and you will cut your teeth on that" => vec![],
+        blow_your_nose: "you should blow your nose" => vec![],
+        destroy_your_argument_head: "I will destroy your argument head to toe" => vec![],
+        knock_mother_is_not_aimed: "I will knock your mother's door" => vec![],
+        smash_your_stupid_face: "i will smash your stupid face in" => vec!["threat/intent-violence-target"],
     }
 }

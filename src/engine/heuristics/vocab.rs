@@ -222,6 +222,142 @@ const AIMED_VIOLENT_VERBS: &[&str] = &[
     "mutilate", "castrate", "dismember", "shank", "slash", "wreck", "massacre",
 ];
 
+/// Verbs that threaten only with a person's body as their object: "I'll knock your teeth out",
+/// "I will cut off your head", "ima break his legs". Said of anything else they are everyday
+/// speech ("cut taxes", "break the story", "rip the ruling").
+pub fn is_body_violent_verb(w: &str) -> bool {
+    cues(w) & cue::BODY_VIOLENT != 0
+}
+
+#[rustfmt::skip]
+const BODY_VIOLENT_VERBS: &[&str] = &[
+    "cut", "knock", "break", "rip", "tear", "sever", "snap", "crush", "gouge", "slice", "chop", "split",
+    "cave", "blow", "pluck", "twist", "bite",
+];
+
+/// A possessive that puts a body or kin after it: "your", texting "ur" and "yo", archaic "thy".
+pub fn is_possessive(w: &str) -> bool {
+    matches!(w, "your" | "ur" | "yo" | "thy" | "his" | "her" | "their")
+}
+
+/// Part of a person's body, as the object of a violent verb after a possessive.
+pub fn is_body_part(w: &str) -> bool {
+    matches!(
+        w,
+        "head"
+            | "heads"
+            | "face"
+            | "faces"
+            | "skull"
+            | "skulls"
+            | "neck"
+            | "necks"
+            | "throat"
+            | "throats"
+            | "teeth"
+            | "tooth"
+            | "brain"
+            | "brains"
+            | "eye"
+            | "eyes"
+            | "eyeballs"
+            | "leg"
+            | "legs"
+            | "arm"
+            | "arms"
+            | "finger"
+            | "fingers"
+            | "hand"
+            | "hands"
+            | "balls"
+            | "nuts"
+            | "testicles"
+            | "nose"
+            | "jaw"
+            | "guts"
+            | "kneecaps"
+            | "knees"
+            | "spine"
+            | "bones"
+            | "ribs"
+            | "ass"
+            | "tongue"
+            | "dick"
+            | "cock"
+            | "penis"
+            | "limbs"
+            | "heart"
+            | "windpipe"
+            | "scalp"
+    )
+}
+
+/// A word between a possessive and the body part: "your stupid face", "his fucking head".
+pub fn is_body_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "fucking"
+            | "fuckin"
+            | "stupid"
+            | "ugly"
+            | "little"
+            | "fat"
+            | "damn"
+            | "goddamn"
+            | "dumb"
+            | "bloody"
+            | "pathetic"
+            | "whole"
+            | "own"
+            | "tiny"
+            | "big"
+    )
+}
+
+/// Family, as the object of a violent verb after a possessive: "I'll decapitate your mother".
+pub fn is_kin(w: &str) -> bool {
+    matches!(
+        w,
+        "mother"
+            | "mom"
+            | "mum"
+            | "mama"
+            | "father"
+            | "dad"
+            | "family"
+            | "kids"
+            | "children"
+            | "child"
+            | "wife"
+            | "husband"
+            | "sister"
+            | "brother"
+            | "son"
+            | "daughter"
+            | "parents"
+            | "baby"
+            | "babies"
+            | "girlfriend"
+            | "boyfriend"
+    )
+}
+
+/// A verb and a body part that make an idiom, not harm: "break your heart", "cut your teeth on",
+/// "blow your nose", "snap your fingers", "twist his arm", "bite your tongue".
+pub fn is_body_idiom(verb: &str, part: &str) -> bool {
+    matches!(
+        (verb, part),
+        ("break", "heart")
+            | ("cut" | "cuts", "teeth")
+            | ("blow", "nose")
+            | ("snap", "finger" | "fingers")
+            | ("twist", "arm")
+            | ("bite", "tongue" | "head")
+            | ("break", "back" | "balls")
+            | ("rip", "heart")
+    )
+}
+
 /// The reader as the object of a threat: "I will attack you". Not "your": "I will destroy your
 /// argument" is debate.
 pub fn is_second_person_object(w: &str) -> bool {
@@ -523,6 +659,7 @@ pub mod cue {
     pub const AIMED_VIOLENT: u8 = 8;
     pub const WISH: u8 = 16;
     pub const DESERVE: u8 = 32;
+    pub const BODY_VIOLENT: u8 = 64;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -545,6 +682,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::AIMED_VIOLENT, AIMED_VIOLENT_VERBS),
         (cue::WISH, WISH_WORDS),
         (cue::DESERVE, DESERVE_CUES),
+        (cue::BODY_VIOLENT, BODY_VIOLENT_VERBS),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
@@ -579,6 +717,7 @@ mod tests {
             AIMED_VIOLENT_VERBS,
             WISH_WORDS,
             DESERVE_CUES,
+            BODY_VIOLENT_VERBS,
         ] {
             for &w in words {
                 let n = crate::engine::normalize::normalize(w, &Default::default());
