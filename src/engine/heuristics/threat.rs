@@ -40,6 +40,8 @@ pub fn find(tokens: &[Token<'_>], named: &dyn Fn(usize) -> bool, out: &mut Vec<T
             wish_harm(tokens, at, out);
         } else if cues & cue::DESERVE != 0 {
             passive_deserve(tokens, at, out);
+        } else if tokens[at].text == "die" {
+            imperative_die(tokens, at, out);
         }
     }
 }
@@ -158,6 +160,50 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
     });
     if let Some(h) = harm {
         push(tokens, "threat/wish-harm", at, (at, h), &[at, t, h], out);
+    }
+}
+
+/// "Die.", "die you whore", "I hate you, just die already": `die` opening a clause (perhaps
+/// after an urging word), alone or followed by the reader, an urging word or a name for them, is
+/// a death wish. Not "Die Hard" or "die Welt", nor "you will die" (no clause opens with it).
+fn imperative_die(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
+    let clause = tokens[at].clause;
+    let opens = |i: usize| i == 0 || tokens[i - 1].clause != clause;
+    let urged =
+        at > 0 && opens(at - 1) && matches!(tokens[at - 1].text, "just" | "go" | "please" | "pls" | "plz" | "now");
+    if !opens(at) && !urged {
+        return;
+    }
+    let next = tokens.get(at + 1).filter(|t| t.clause == clause).map(|t| t.text);
+    let wished = next.is_none_or(|w| {
+        matches!(
+            w,
+            "you"
+                | "u"
+                | "now"
+                | "already"
+                | "please"
+                | "pls"
+                | "plz"
+                | "die"
+                | "slowly"
+                | "bitch"
+                | "whore"
+                | "fag"
+                | "faggot"
+                | "loser"
+                | "idiot"
+                | "moron"
+                | "scum"
+                | "bastard"
+                | "motherfucker"
+                | "cunt"
+        )
+    });
+    if wished {
+        let from = if urged { at - 1 } else { at };
+        let to = if next.is_some() { at + 1 } else { at };
+        push(tokens, "threat/wish-harm", at, (from, to), &[at], out);
     }
 }
 
@@ -287,6 +333,13 @@ mod tests {
         want_to_die_is_not_aimed: "some days I want to die" => vec![],
         want_you_to_die_laughing: "I want you to die laughing at this" => vec![],
         bill_gets_killed: "I hope that bill gets killed in committee" => vec![],
+        die_alone: "Die." => vec!["threat/wish-harm"],
+        die_you: "Die you whore" => vec!["threat/wish-harm"],
+        die_in_a_clause: "I hate you, just die already" => vec!["threat/wish-harm"],
+        die_hard: "Die Hard is the best christmas movie" => vec![],
+        die_welt: "Die Welt reported it first" => vec![],
+        you_will_die_is_not_imperative: "we all die someday, and you will die too" => vec![],
+        dont_die: "please don't die on me" => vec![],
         knock_teeth_out: "Next time I see him I'll knock his teeth out" => vec!["threat/intent-violence-target"],
         cut_off_your_head: "I'm gonna cut off your head!" => vec!["threat/intent-violence-target"],
         beat_yo_ass: "ima whop yo ass for blocking me" => vec!["threat/intent-violence-target"],
