@@ -20,7 +20,8 @@
 //! ```
 
 use super::{
-    ascii_run_end, is_spelling_separator, leet_wordish, neighbours_allow, LeetTable, Normalized, Origin, ASCII_FOLD,
+    ascii_run_end, is_spelling_separator, leet_wordish, neighbours_allow, separator_run, LeetTable, Normalized, Origin,
+    ASCII_FOLD,
 };
 
 /// Non-ASCII characters this path folds itself, each to what stage 1 makes of it (checked by
@@ -255,14 +256,20 @@ fn rewritable(bytes: &[u8], i: usize, leet: &LeetTable) -> bool {
 
 /// Whether the one-character word at `i` starts a spelled-out chain that stage 3 would join:
 /// three one-character words with one separator between each (`i` is the first, a word
-/// of its own). (A chain of two, as in "it's a
-/// deal", is left as it is, but for a hyphen becoming a space, which this path does anyway.)
+/// of its own; see [`separator_run`]). (A chain of two, as in "it's a deal", is left as it
+/// is, but for a hyphen becoming a space, which this path does anyway.)
 fn starts_chain(bytes: &[u8], i: usize) -> bool {
     let word = |k: usize| bytes.get(k).is_some_and(|&b| ASCII_FOLD[b as usize].1);
-    let separator = |k: usize| {
-        bytes
-            .get(k)
-            .is_some_and(|&b| is_spelling_separator(ASCII_FOLD[b as usize].0 as char))
-    };
-    separator(i + 1) && word(i + 2) && separator(i + 3) && word(i + 4) && !word(i + 5)
+    let ch = |k: usize| bytes.get(k).map(|&b| ASCII_FOLD[b as usize].0 as char);
+    let mut j = i;
+    for _ in 0..2 {
+        let Some(len) = separator_run(ch, j + 1) else {
+            return false;
+        };
+        j += 1 + len;
+        if !word(j) || word(j + 1) {
+            return false;
+        }
+    }
+    true
 }

@@ -484,10 +484,25 @@ fn is_spelling_separator(c: char) -> bool {
     matches!(c, ' ' | '.' | '-' | '_' | ',' | '*')
 }
 
-/// Stage 3: join words spelled out letter by letter (`f.u.c.k`, `f u c k`, `f-u-c-k`). A chain
-/// is three or more single letters, each separated by exactly one separator; two or more
-/// separators (`k i l l  y o u`) end a chain, which keeps the word break. Hyphens and underscores
-/// left between longer words become spaces so `mother-fucker` reads as two words.
+/// The length of the separator between two letters of a spelled-out word that starts at `k`
+/// (`ch` reads the folded characters): one separator (`f.u`, `f u`), or one mark other than a
+/// space with a space on either side or both (`f . u`, `f. u`, `f -u`). Two spaces, or two
+/// marks, are not one: they end a chain.
+fn separator_run(ch: impl Fn(usize) -> Option<char>, k: usize) -> Option<usize> {
+    let mark = |c: Option<char>| c.is_some_and(|c| c != ' ' && is_spelling_separator(c));
+    match ch(k)? {
+        ' ' if mark(ch(k + 1)) => Some(if ch(k + 2) == Some(' ') { 3 } else { 2 }),
+        ' ' => Some(1),
+        c if is_spelling_separator(c) => Some(if ch(k + 1) == Some(' ') { 2 } else { 1 }),
+        _ => None,
+    }
+}
+
+/// Stage 3: join words spelled out letter by letter (`f.u.c.k`, `f u c k`, `f-u-c-k`,
+/// `F . U . C . K`, `f. u. c. k.`). A chain is three or more single letters with one separator
+/// between each (see [`separator_run`]); two spaces (`k i l l  y o u`) end a chain, which keeps
+/// the word break. Hyphens and underscores left between longer words become spaces so
+/// `mother-fucker` reads as two words.
 fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
     if mark_spelled_out(&mut units) {
         compact(&mut units);
@@ -530,19 +545,26 @@ fn mark_spelled_out(units: &mut [Unit]) -> bool {
             continue;
         }
         // Extend a chain: letter (separator letter)*, each letter a word of its own.
-        let single_letter_at = |k: usize| word(units, k) && (k + 1 >= n || !word(units, k + 1));
-        let mut j = i;
-        while j + 2 < n && is_spelling_separator(units[j + 1].ch) && single_letter_at(j + 2) {
-            j += 2;
+        let single_letter_at = |k: usize| k < n && word(units, k) && (k + 1 >= n || !word(units, k + 1));
+        let ch = |k: usize| units.get(k).map(|u| u.ch);
+        let (mut j, mut letters) = (i, 1);
+        while let Some(len) = separator_run(ch, j + 1) {
+            if !single_letter_at(j + 1 + len) {
+                break;
+            }
+            j += 1 + len;
+            letters += 1;
         }
-        if (j - i) / 2 + 1 >= 3 {
-            for k in (i + 1..j).step_by(2) {
-                units[k].ch = GONE;
+        if letters >= 3 {
+            for u in &mut units[i + 1..j] {
+                if !u.word {
+                    u.ch = GONE;
+                }
             }
             edits = true;
         } else if j > i {
             // A chain too short to join (`a-b`) is stepped over: its hyphen still becomes a space.
-            edits |= matches!(units[i + 1].ch, '-' | '_');
+            edits |= units[i + 1..j].iter().any(|u| matches!(u.ch, '-' | '_'));
         }
         i = j + 1;
     }
@@ -686,6 +708,10 @@ mod tests {
         spaced: "f u c k" => "fuck",
         dashed: "f-u-c-k" => "fuck",
         spaced_phrase: "k i l l  y o u r s e l f" => "kill yourself",
+        spaced_dots: "F . U . C . K .  Y . O . U" => "fuck . you",
+        initials: "F. U. C. K. off" => "fuck. off",
+        spaced_dash: "f -u- c - k" => "fuck",
+        two_marks_end_a_chain: "a.. b.. c" => "a.. b.. c",
         initials_stay_short: "U.S. Ambassador" => "u.s. ambassador",
         hyphenated_words_split: "mother-fucker" => "mother fucker",
         hyphen_between_two_letters_splits: "é-1" => "e 1",
