@@ -101,6 +101,7 @@ decisions! {
     // Negation and reported speech.
     negated: "I don't think you are an idiot" => [Allow];
     reported: "calling people idiots is not how we debate" => [Allow];
+    warning_is_not_denial: "Don't be such an idiot." => [Review, Reject], Category::Insult;
     // Footnotes, emphasis, corrections and symbols are not masked swearing.
     footnote: "results* vary by state" => [Allow];
     emphasis: "this is **really** important, *truly*" => [Allow];

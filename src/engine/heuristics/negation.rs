@@ -12,6 +12,28 @@ const WINDOW: usize = 5;
 /// count this close.
 const SHORT_WINDOW: usize = 3;
 
+/// A negation that is a warning, not a denial: "Don't be such an idiot", "do not be stupid"
+/// open a clause and tell the reader to stop being what follows, which says they are.
+fn is_negated_imperative(tokens: &[Token<'_>], i: usize) -> bool {
+    let opens = |k: usize| {
+        k == 0
+            || tokens[k - 1].clause != tokens[k].clause
+            || matches!(
+                tokens[k - 1].text,
+                "please" | "just" | "so" | "and" | "now" | "oh" | "pls"
+            )
+    };
+    let next_is_be = tokens
+        .get(i + 1)
+        .is_some_and(|t| t.text == "be" && t.clause == tokens[i].clause);
+    next_is_be
+        && match tokens[i].text {
+            "dont" => opens(i),
+            "not" => i > 0 && tokens[i - 1].text == "do" && opens(i - 1),
+            _ => false,
+        }
+}
+
 /// Whether evidence starting at token `at` is negated, reported or quoted.
 pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     if tokens[at].quoted {
@@ -23,7 +45,8 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
         t.cues & cue::REPORTING != 0
             || (t.cues & cue::NEGATION != 0
                 && t.clause == tokens[at].clause
-                && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni")))
+                && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni"))
+                && !is_negated_imperative(tokens, i))
     })
 }
 
@@ -49,7 +72,8 @@ pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
         out.push(
             t.quoted || within(reporting_cue, WINDOW) || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW),
         );
-        let (reporting, negation) = (t.cues & cue::REPORTING != 0, t.cues & cue::NEGATION != 0);
+        let reporting = t.cues & cue::REPORTING != 0;
+        let negation = t.cues & cue::NEGATION != 0 && !is_negated_imperative(tokens, i);
         if reporting {
             reporting_cue = Some(i);
         } else if negation && !matches!(t.text, "no" | "ni") {
@@ -93,6 +117,7 @@ mod tests {
             "calling people idiots is not how we debate, \"moron\" he said",
             "no no no you are not a clown but never mind the rest of it all",
             "i'm not surprised, you idiot. they called him, frankly, a moron, not you, idiot",
+            "don't be such an idiot, and do not be a moron. i don't think you're a clown, dont be a fool",
         ] {
             let n = crate::engine::normalize::normalize(text, &Default::default());
             let t = tokenize(n.text());
@@ -108,6 +133,16 @@ mod tests {
         assert!(!dampened("no, you are an idiot", "idiot"));
         assert!(!dampened("if you don't like it, you moron, leave", "moron"));
         assert!(dampened("they called him, frankly, a moron", "moron"));
+    }
+
+    #[test]
+    fn a_warning_is_not_a_denial() {
+        assert!(!dampened("Don't be such an idiot.", "idiot"));
+        assert!(!dampened("please do not be a moron about it", "moron"));
+        assert!(!dampened("ok, dont be stupid", "stupid"));
+        assert!(dampened("I don't believe you are an idiot", "idiot"));
+        assert!(dampened("it would not be stupid to ask", "stupid"));
+        assert!(dampened("you don't be an idiot like him", "idiot"));
     }
 
     #[test]
