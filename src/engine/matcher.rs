@@ -35,6 +35,7 @@ use super::normalize::{Normalized, MASK};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
+use rustc_hash::FxHashSet;
 use std::collections::{HashMap, HashSet};
 
 /// At most this many double letters of an entry get single-letter variants (2^n variants).
@@ -76,27 +77,54 @@ pub struct Matcher {
 }
 
 /// The operator's single-word entries of ASCII letters, by match mode, and the allowlist's
-/// words: what a split word (`half-wits`) may join into. Learned terms are left out: they are fitted on the text as the
-/// operator's lists leave it.
+/// words: what a split word (`half-wits`) may join into. Learned terms are left out: they are
+/// fitted on the text as the operator's lists leave it.
 #[derive(Debug, Default)]
 struct Compounds {
-    words: HashSet<String>,
-    prefixes: HashSet<String>,
+    words: FxHashSet<Box<[u8]>>,
+    prefixes: FxHashSet<Box<[u8]>>,
+    /// Bit `n`: some prefix entry has `n` letters (the lengths worth a lookup).
+    prefix_lens: u64,
     inner: Vec<String>,
 }
 
 impl Compounds {
+    /// The longest join looked up: longer words are no entry of a list worth reading.
+    const MAX: usize = 63;
+
+    fn add(&mut self, pattern: &str, mode: MatchMode) {
+        if pattern.is_empty() || pattern.len() > Self::MAX || !pattern.bytes().all(|b| b.is_ascii_lowercase()) {
+            return;
+        }
+        match mode {
+            MatchMode::Word => {
+                self.words.insert(pattern.as_bytes().into());
+            }
+            MatchMode::Prefix => {
+                self.prefixes.insert(pattern.as_bytes().into());
+                self.prefix_lens |= 1 << pattern.len();
+            }
+            MatchMode::Substring => self.inner.push(pattern.to_string()),
+        }
+    }
+
     /// Whether `first` and `second` joined hold an entry that runs across the join.
     fn joins(&self, first: &str, second: &str) -> bool {
-        let mut joined = String::with_capacity(first.len() + second.len());
-        joined.push_str(first);
-        joined.push_str(second);
-        self.words.contains(&joined)
-            || (first.len() + 1..=joined.len()).any(|k| self.prefixes.contains(&joined[..k]))
+        let len = first.len() + second.len();
+        if len > Self::MAX {
+            return false;
+        }
+        let mut buf = [0u8; Self::MAX];
+        buf[..first.len()].copy_from_slice(first.as_bytes());
+        buf[first.len()..len].copy_from_slice(second.as_bytes());
+        let joined = &buf[..len];
+        let contains = |hay: &[u8], p: &str| memchr::memmem::find(hay, p.as_bytes()).is_some();
+        self.words.contains(joined)
+            || (first.len() + 1..=len).any(|k| self.prefix_lens & (1 << k) != 0 && self.prefixes.contains(&joined[..k]))
             || self
                 .inner
                 .iter()
-                .any(|p| joined.contains(p.as_str()) && !first.contains(p.as_str()) && !second.contains(p.as_str()))
+                .any(|p| contains(joined, p) && !contains(first.as_bytes(), p) && !contains(second.as_bytes(), p))
     }
 }
 
@@ -156,22 +184,14 @@ impl Matcher {
         // An allowlisted word is a join too: `cock-tail` reads `cocktail`, which the allowlist clears.
         let mut compounds = Compounds::default();
         for a in &lexicon.allow {
-            if a.pattern.bytes().all(|b| b.is_ascii_lowercase()) {
-                compounds.words.insert(a.pattern.clone());
-            }
+            compounds.add(&a.pattern, MatchMode::Word);
         }
-        for e in &lexicon.entries {
-            let plain = !e.pattern.is_empty() && e.pattern.bytes().all(|b| b.is_ascii_lowercase());
-            if plain && e.source == Source::Operator && !e.strict {
-                match e.mode {
-                    MatchMode::Word => compounds.words.insert(e.pattern.clone()),
-                    MatchMode::Prefix => compounds.prefixes.insert(e.pattern.clone()),
-                    MatchMode::Substring => {
-                        compounds.inner.push(e.pattern.clone());
-                        true
-                    }
-                };
-            }
+        for e in lexicon
+            .entries
+            .iter()
+            .filter(|e| e.source == Source::Operator && !e.strict)
+        {
+            compounds.add(&e.pattern, e.mode);
         }
         Ok(Matcher {
             ac,
@@ -275,19 +295,12 @@ impl Matcher {
     /// `bitch`, `fu.ck` is `fuck`, `cock-tail` is `cocktail`; `well-known` stays two words.
     /// `original` is the text `n` was folded from: a space only joins where it was a hyphen.
     pub fn join_split_words(&self, n: &mut Normalized, original: &str) {
-        let hyphens = memchr::memchr2(b'-', b'_', original.as_bytes()).is_some();
         let bytes = n.text().as_bytes();
         let mut joins: Vec<usize> = Vec::new();
         let mut consider = |at: usize| {
             let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_lowercase);
             if at == 0 || !letter(at - 1) || !letter(at + 1) {
                 return;
-            }
-            if bytes[at] == b' ' {
-                let from = n.original_range(at, at + 1).start;
-                if !matches!(original.as_bytes().get(from), Some(b'-' | b'_')) {
-                    return;
-                }
             }
             // The two words around the separator, each of ASCII letters only (so each byte
             // is a char and the slices below are whole words).
@@ -309,11 +322,16 @@ impl Matcher {
                 joins.push(at);
             }
         };
-        if hyphens {
-            memchr::memchr2_iter(b' ', b'.', bytes).for_each(&mut consider);
-        } else {
-            memchr::memchr_iter(b'.', bytes).for_each(&mut consider);
+        // Hyphens and underscores are spaces by now: found in the original, then looked up (most
+        // comments have none, and the spaces between words are many).
+        for p in memchr::memchr2_iter(b'-', b'_', original.as_bytes()) {
+            if let Some(at) = n.folded_at(p).filter(|&at| bytes[at] == b' ') {
+                consider(at);
+            }
         }
+        memchr::memchr_iter(b'.', bytes).for_each(&mut consider);
+        joins.sort_unstable();
+        joins.dedup();
         // From the right, so the offsets still to join stay put.
         for &at in joins.iter().rev() {
             n.join_at(at);

@@ -210,6 +210,13 @@ impl Normalized {
         }
     }
 
+    /// The byte of the folded text whose character starts at byte `p` of the original, if any
+    /// (none where that character was dropped or folded into a run).
+    pub fn folded_at(&self, p: usize) -> Option<usize> {
+        let k = self.origin.partition_point(|o| (o.start as usize) < p);
+        (self.origin.get(k)?.start as usize == p).then_some(k)
+    }
+
     /// Maps a byte range of the folded text (on char boundaries, non-empty) to the byte range
     /// of the original text that produced it.
     pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
