@@ -34,7 +34,13 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     while i > range.start && is_filler(tokens[i - 1].text) {
         i -= 1;
     }
-    if i > range.start && is_copula(tokens[i - 1].text) && i >= 2 && tokens[i - 2].sentence == tokens[at].sentence {
+    // The commenter about themselves ("I was foolish", "we are idiots") is not name-calling.
+    if i > range.start
+        && is_copula(tokens[i - 1].text)
+        && i >= 2
+        && tokens[i - 2].sentence == tokens[at].sentence
+        && !matches!(tokens[i - 2].text, "i" | "we" | "yo" | "nosotros")
+    {
         out.push(finding("insult/name-calling", i - 2));
         return;
     }
@@ -88,6 +94,9 @@ mod tests {
         what_an: "what an idiot", "idiot" => Some("insult/exclamative"),
         these: "whack these idiots", "idiots" => Some("insult/exclamative"),
         bare_word: "idiot proof design", "idiot" => None,
+        about_oneself: "sorry, I was foolish", "foolish" => None,
+        about_ourselves: "we are such idiots sometimes", "idiots" => None,
+        spanish_about_oneself: "yo soy un pendejo", "pendejo" => None,
         other_sentence: "thank you. idiot", "idiot" => None,
     }
 }

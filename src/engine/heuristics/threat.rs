@@ -121,7 +121,13 @@ fn intent_violence_target(
     };
     // Spanish puts the object pronoun first: "te voy a matar".
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
-    let intent = before.clone().rev().find(|&i| is_intent(tokens[i].text));
+    // "about" and "going" are intent only as "about to", "going to" ("comments about the
+    // case", "going around").
+    let intent = before.clone().rev().find(|&i| {
+        is_intent(tokens[i].text)
+            && (!matches!(tokens[i].text, "about" | "going")
+                || tokens.get(i + 1).is_some_and(|t| matches!(t.text, "to" | "2")))
+    });
     let target = target.or_else(|| {
         if reach != Reach::Anyone {
             return None;
@@ -333,6 +339,9 @@ mod tests {
         want_to_die_is_not_aimed: "some days I want to die" => vec![],
         want_you_to_die_laughing: "I want you to die laughing at this" => vec![],
         bill_gets_killed: "I hope that bill gets killed in committee" => vec![],
+        about_to_kill: "I'm about to kill you" => vec!["threat/intent-violence-target"],
+        about_is_not_intent: "comments about the gang rape case, you know" => vec![],
+        going_around: "he is going around killing them in his novel" => vec![],
         die_alone: "Die." => vec!["threat/wish-harm"],
         die_you: "Die you whore" => vec!["threat/wish-harm"],
         die_in_a_clause: "I hate you, just die already" => vec!["threat/wish-harm"],
