@@ -332,10 +332,7 @@ impl Matcher {
         memchr::memchr_iter(b'.', bytes).for_each(&mut consider);
         joins.sort_unstable();
         joins.dedup();
-        // From the right, so the offsets still to join stay put.
-        for &at in joins.iter().rev() {
-            n.join_at(at);
-        }
+        n.join_at(&joins);
     }
 
     /// The heaviest operator entry a masked word can stand for (the first listed among equals).

@@ -200,14 +200,37 @@ impl Normalized {
         }
     }
 
-    /// Drops the one-byte separator at `at` (a space or a dot between two words), so `half wits`
-    /// reads `halfwits`. Every other byte keeps its place in the map back to the original, so
-    /// evidence over the joined word quotes what was typed (`half-wits`).
-    pub fn join_at(&mut self, at: usize) {
-        if self.text.as_bytes().get(at).is_some_and(|b| matches!(b, b' ' | b'.')) {
-            self.text.remove(at);
-            self.origin.remove(at);
+    /// Drops the one-byte separators at `ats` (ascending; spaces or dots between two words), so
+    /// `half wits` reads `halfwits`. Every other byte keeps its place in the map back to the
+    /// original, so evidence over the joined word quotes what was typed (`half-wits`). One pass
+    /// over the text, however many joins.
+    pub fn join_at(&mut self, ats: &[usize]) {
+        let bytes = self.text.as_bytes();
+        let drop: Vec<usize> = ats
+            .iter()
+            .copied()
+            .filter(|&at| bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'.')))
+            .collect();
+        if drop.is_empty() {
+            return;
         }
+        let dropped = |at: usize, next: &mut usize| {
+            let hit = drop.get(*next) == Some(&at);
+            *next += usize::from(hit);
+            hit
+        };
+        let (mut at, mut next) = (0, 0);
+        self.text.retain(|c| {
+            let here = at;
+            at += c.len_utf8();
+            !dropped(here, &mut next)
+        });
+        let (mut at, mut next) = (0, 0);
+        self.origin.retain(|_| {
+            let here = at;
+            at += 1;
+            !dropped(here, &mut next)
+        });
     }
 
     /// The byte of the folded text whose character starts at byte `p` of the original, if any
@@ -681,6 +704,15 @@ mod tests {
 
     fn norm(s: &str) -> String {
         normalize(s, &LeetTable::default()).text
+    }
+
+    #[test]
+    fn joins_drop_only_separators_and_keep_the_map() {
+        let mut n = normalize("ab cd.ef gh", &LeetTable::default());
+        n.join_at(&[0, 2, 5]);
+        assert_eq!(n.text(), "abcdef gh", "a letter at 0 is not a separator");
+        assert_eq!(n.original_range(0, 6), 0..8);
+        assert_eq!(n.original_range(7, 9), 9..11);
     }
 
     macro_rules! folds {
