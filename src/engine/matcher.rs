@@ -174,24 +174,21 @@ impl Matcher {
             .filter(|e| e.category == Category::IdentityAttack && e.source == Source::Operator)
             .map(|e| e.pattern.clone())
             .collect();
-        for (i, e) in lexicon.entries.iter().enumerate() {
-            // Strict entries need the comment's language, which is not known before the scan.
-            let plain = e.pattern.len() >= 3 && e.pattern.bytes().all(|b| b.is_ascii_lowercase());
-            if plain && e.source == Source::Operator && !e.strict {
-                readings.entry(e.pattern.len()).or_default().push(i as u32);
-            }
-        }
         // An allowlisted word is a join too: `cock-tail` reads `cocktail`, which the allowlist clears.
         let mut compounds = Compounds::default();
         for a in &lexicon.allow {
             compounds.add(&a.pattern, MatchMode::Word);
         }
-        for e in lexicon
-            .entries
-            .iter()
-            .filter(|e| e.source == Source::Operator && !e.strict)
-        {
+        // Masked and split words read as operator entries only. Strict entries need the
+        // comment's language, which is not known before the scan.
+        for (i, e) in lexicon.entries.iter().enumerate() {
+            if e.source != Source::Operator || e.strict {
+                continue;
+            }
             compounds.add(&e.pattern, e.mode);
+            if e.pattern.len() >= 3 && e.pattern.bytes().all(|b| b.is_ascii_lowercase()) {
+                readings.entry(e.pattern.len()).or_default().push(i as u32);
+            }
         }
         Ok(Matcher {
             ac,

@@ -40,7 +40,7 @@ pub fn find(tokens: &[Token<'_>], named: &dyn Fn(usize) -> bool, out: &mut Vec<T
             wish_harm(tokens, at, out);
         } else if cues & cue::DESERVE != 0 {
             passive_deserve(tokens, at, out);
-        } else if tokens[at].text == "die" {
+        } else if cues & cue::IMPERATIVE_DIE != 0 {
             imperative_die(tokens, at, out);
         }
     }
@@ -92,6 +92,8 @@ fn intent_violence_target(
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     let verb = tokens[at].text;
+    // The body verbs' objects are checked by `body` below; the generic idiom objects ("off",
+    // "out") would clear "cut off your head".
     if reach != Reach::Body && is_idiom_object(verb, &next) {
         return;
     }

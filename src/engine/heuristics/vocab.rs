@@ -660,6 +660,7 @@ pub mod cue {
     pub const WISH: u8 = 16;
     pub const DESERVE: u8 = 32;
     pub const BODY_VIOLENT: u8 = 64;
+    pub const IMPERATIVE_DIE: u8 = 128;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -683,6 +684,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::WISH, WISH_WORDS),
         (cue::DESERVE, DESERVE_CUES),
         (cue::BODY_VIOLENT, BODY_VIOLENT_VERBS),
+        (cue::IMPERATIVE_DIE, &["die"]),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
@@ -734,5 +736,7 @@ mod tests {
         assert_eq!(cues("deserves"), cue::DESERVE);
         assert_eq!(cues("idiot"), 0);
         assert!(is_wish("ojala") && is_aimed_violent_verb("smack") && !is_violent_verb("smack"));
+        assert!(is_body_violent_verb("knock") && !is_aimed_violent_verb("knock") && !is_violent_verb("knock"));
+        assert_eq!(cues("die"), cue::IMPERATIVE_DIE);
     }
 }
