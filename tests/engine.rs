@@ -108,6 +108,14 @@ decisions! {
     correction: "*their, sorry" => [Allow];
     symbols: "Call 555-1234 & ask about C# classes, 50% off!!!" => [Allow];
     masked_password: "my p******* is secret" => [Allow];
+    // Attacks on a group, and mentions of one.
+    group_branded: "Mexicans are rapists and criminals" => [Review, Reject], Category::IdentityAttack;
+    group_hatred: "I hate Muslims" => [Review, Reject], Category::IdentityAttack;
+    group_threat: "kill all the immigrants" => [Reject];
+    spanish_group: "los mexicanos son unas ratas" => [Review, Reject], Category::IdentityAttack;
+    group_praise: "Mexicans are hard working people" => [Allow];
+    group_denied: "Mexicans are not criminals" => [Allow];
+    group_report: "the KKK hates blacks and Jews" => [Allow];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }
@@ -188,6 +196,83 @@ fn a_split_word_joins_only_where_the_commenter_split_it() {
         "{:?}",
         rules(&spaced)
     );
+}
+
+/// The groups of the identity templates below, as a commenter would name them.
+const GROUPS: &[&str] = &[
+    "gay",
+    "lesbian",
+    "bisexual",
+    "transgender",
+    "trans",
+    "queer",
+    "homosexual",
+    "Muslim",
+    "Jewish",
+    "Christian",
+    "Catholic",
+    "Hindu",
+    "Sikh",
+    "Buddhist",
+    "atheist",
+    "Black",
+    "white",
+    "Asian",
+    "African",
+    "Hispanic",
+    "Latino",
+    "Mexican",
+    "Arab",
+    "Chinese",
+    "Indian",
+    "immigrant",
+    "feminist",
+    "deaf",
+    "blind",
+    "disabled",
+];
+
+/// Naming a group is not an attack on it, and an attack on a group is one, whichever group it is
+/// (after the identity-term templates of Dixon et al., 2018). Learned weights once sent "I'm gay"
+/// to review: in labeled abuse the group words keep company with the slurs.
+#[test]
+fn every_group_is_named_freely_and_attacked_at_a_cost() {
+    let mentions = [
+        "I am {}",
+        "I'm {} and proud of it",
+        "My friend is {}",
+        "My neighbour is {} and very kind",
+        "{} people are nice",
+        "Being {} is fine",
+        "Is Andrew {}?",
+        "As a {} man, I agree with the editorial",
+        "The {} community held a vigil last night",
+    ];
+    let attacks = [
+        "{} people are disgusting",
+        "I hate {} people",
+        "{} people should die",
+        "{} people are vermin",
+    ];
+    let mut wrong = Vec::new();
+    for g in GROUPS {
+        for t in mentions {
+            let text = t.replace("{}", g);
+            let v = score(&text);
+            if v.decision != Allow {
+                wrong.push(format!("{text:?} -> {:?} {:?}", v.decision, rules(&v)));
+            }
+        }
+        for t in attacks {
+            let text = t.replace("{}", g);
+            let v = score(&text);
+            let aimed = v.matches.iter().any(|m| m.rule == "heuristic:identity/group-attack");
+            if v.decision == Allow || !aimed {
+                wrong.push(format!("{text:?} -> {:?} {:?}", v.decision, rules(&v)));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
 
 #[test]

@@ -9,13 +9,14 @@ use std::collections::BTreeMap;
 /// Every heuristic rule, by the stable id it has in `matches`; config names a rule without the
 /// `heuristic:` prefix, and a typo there is an error rather than a silent zero. Static strings, so
 /// evidence carries no allocation and no shared reference count per match.
-pub const RULES: [&str; 10] = [
+pub const RULES: [&str; 11] = [
     "heuristic:insult/second-person",
     "heuristic:insult/name-calling",
     "heuristic:insult/exclamative",
     "heuristic:threat/intent-violence-target",
     "heuristic:threat/wish-harm",
     "heuristic:threat/passive-deserve",
+    "heuristic:identity/group-attack",
     "heuristic:signal/shouting",
     "heuristic:signal/repeated-punctuation",
     "heuristic:signal/grawlix",

@@ -20,7 +20,7 @@
 //! comment into a `reject`.
 
 use super::category::{Category, Decision, Language};
-use super::heuristics::{self, insult, negation, signals, threat, Finding, Token};
+use super::heuristics::{self, identity, insult, negation, signals, threat, Finding, Token};
 use super::lexicon::Source;
 use super::normalize::Normalized;
 use super::span::spans_for;
@@ -172,6 +172,41 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     }
     let mut threats = Vec::new();
     threat::find(&tokens, &|i| heuristics::is_name(text, &n, &tokens, i), &mut threats);
+    if identity::mentions_group(&tokens) {
+        // The operator's insult and threat entries and the threat findings, by token, for the
+        // rule that reads whether a group is their target.
+        let mut marks = vec![0u8; tokens.len()];
+        let mut mark = |start: usize, end: usize, m: u8| {
+            if let (Some(a), Some(b)) = (token_at(&tokens, start), token_at(&tokens, end.saturating_sub(1))) {
+                marks[a..=b].iter_mut().for_each(|x| *x |= m);
+            }
+        };
+        for h in &hits {
+            let e = &entries[h.entry as usize];
+            match (e.source, e.category) {
+                (Source::Operator, Category::Insult) => mark(h.start, h.end, identity::mark::INSULT),
+                (Source::Operator, Category::Threat) => mark(h.start, h.end, identity::mark::THREAT),
+                _ => {}
+            }
+        }
+        for t in &threats {
+            mark(t.finding.start, t.finding.end, identity::mark::THREAT);
+        }
+        let mut attacks = Vec::new();
+        identity::find(&tokens, &marks, &mut attacks);
+        for f in attacks {
+            // "I don't hate Muslims", "Mexicans are not criminals".
+            let dampened = is_damped(token_at(&tokens, f.start)) || is_damped(token_at(&tokens, f.end - 1));
+            raw.push(heuristic(
+                p.rule(f.rule),
+                f.rule,
+                f.term,
+                f.category,
+                to_original(&n, f.start, f.end),
+                dampened,
+            ));
+        }
+    }
     for t in threats {
         let f = t.finding;
         raw.push(heuristic(

@@ -7,6 +7,7 @@
 //! whole pass is linear in the comment. The word tables live in [`vocab`], one place per language
 //! pair, so adding a language is adding rows.
 
+pub mod identity;
 pub mod insult;
 pub mod negation;
 pub mod signals;
@@ -30,7 +31,7 @@ pub struct Token<'a> {
     /// Inside quotation marks: reported speech, not the commenter's own words.
     pub quoted: bool,
     /// Which per-token rules this word opens ([`vocab::cue`] flags), looked up once here.
-    pub cues: u8,
+    pub cues: u16,
 }
 
 const TOK: u8 = 1;

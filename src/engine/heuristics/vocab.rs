@@ -650,17 +650,89 @@ pub fn is_person_noun(w: &str) -> bool {
     )
 }
 
+/// Neutral words for groups of people (orientation, gender, religion, origin, race), in
+/// normalized form. They are never evidence by themselves: the operator lists leave them out, and
+/// `train` learns no term built on them, because in labeled abuse they co-occur with the slurs
+/// and would teach a model that "I am gay" or "my Muslim neighbour" is toxic.
+pub fn is_identity_word(w: &str) -> bool {
+    cues(w) & cue::IDENTITY != 0
+}
+
+/// Nouns that people can be: "Mexicans are criminals", "gay people", "black men".
+pub fn is_group_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "people"
+            | "folks"
+            | "men"
+            | "women"
+            | "guys"
+            | "kids"
+            | "persons"
+            | "gente"
+            | "personas"
+            | "hombres"
+            | "mujeres"
+    )
+}
+
+/// "I hate Muslims", "odio a los gitanos": the first person only ("the KKK hates blacks" is
+/// a report).
+#[rustfmt::skip]
+const HATE_WORDS: &[&str] = &[
+    "hate", "despise", "loathe", "detest", "odio", "odiamos", "detesto", "desprecio",
+];
+
+/// What a group is called to deny its members are people, or to brand all of them: said of a
+/// group ("Mexicans are rapists"), never alone ("the rapists were jailed" is news).
+#[rustfmt::skip]
+const DEHUMANIZING_WORDS: &[&str] = &[
+    "animals", "vermin", "parasites", "savages", "terrorists", "invaders", "cockroaches",
+    "roaches", "subhuman", "subhumans", "scum", "trash", "filth", "rapists", "criminals",
+    "thieves", "murderers", "pigs", "dogs", "apes", "monkeys", "rats", "leeches", "barbarians",
+    "inferior", "evil", "disgusting", "plague", "cancer", "degenerates",
+    "perverts", "pedophiles", "animales", "parasitos", "salvajes", "terroristas", "invasores",
+    "cucarachas", "escoria", "basura", "violadores", "criminales", "ladrones", "asesinos",
+    "cerdos", "perros", "monos", "ratas", "plaga", "inferiores", "delincuentes",
+];
+
+/// The words of [`is_identity_word`], English then Spanish.
+#[rustfmt::skip]
+pub const IDENTITY_WORDS: &[&str] = &[
+    "gay", "gays", "lesbian", "lesbians", "bisexual", "bisexuals", "homosexual", "homosexuals",
+    "homosexuality", "heterosexual", "heterosexuals", "queer", "queers", "lgbt", "lgbtq", "trans",
+    "transgender", "transgenders", "transsexual", "nonbinary", "woman", "women", "female",
+    "females", "feminist", "feminists", "muslim", "muslims", "islam", "islamic", "jew", "jews",
+    "jewish", "judaism", "christian", "christians", "christianity", "catholic", "catholics",
+    "protestant", "protestants", "hindu", "hindus", "sikh", "sikhs", "buddhist", "buddhists",
+    "atheist", "atheists", "mormon", "mormons", "black", "blacks", "white", "whites", "asian",
+    "asians", "african", "africans", "hispanic", "hispanics", "latino", "latinos", "latina",
+    "latinas", "mexican", "mexicans", "arab", "arabs", "chinese", "indian", "indians", "immigrant",
+    "immigrants", "refugee", "refugees", "disabled", "blind", "deaf", "lesbiana", "lesbianas",
+    "homosexuales", "mujer", "mujeres", "feminista", "feministas", "musulman", "musulmana",
+    "musulmanes", "judio", "judia", "judios", "judias", "cristiano", "cristiana", "cristianos",
+    "catolico", "catolicos", "blanco", "blancos", "mexicano", "mexicana", "mexicanos", "mexicanas",
+    "latinoamericano", "latinoamericanos", "indigena", "indigenas", "gitano", "gitanos", "arabe",
+    "arabes", "inmigrante", "inmigrantes", "migrante", "migrantes", "american", "americans",
+    "canadian", "canadians", "european", "europeans", "russian", "russians", "israeli",
+    "israelis", "palestinian", "palestinians", "iranian", "iranians", "turk", "turks", "irish",
+    "americano", "americanos", "estadounidense", "estadounidenses",
+];
+
 /// The words that open the per-token rules (negation and reporting for dampening, the threat
 /// triggers), as bit flags: the tokenizer looks each token up once and every rule reads the flags.
 pub mod cue {
-    pub const NEGATION: u8 = 1;
-    pub const REPORTING: u8 = 2;
-    pub const VIOLENT: u8 = 4;
-    pub const AIMED_VIOLENT: u8 = 8;
-    pub const WISH: u8 = 16;
-    pub const DESERVE: u8 = 32;
-    pub const BODY_VIOLENT: u8 = 64;
-    pub const IMPERATIVE_DIE: u8 = 128;
+    pub const NEGATION: u16 = 1;
+    pub const REPORTING: u16 = 2;
+    pub const VIOLENT: u16 = 4;
+    pub const AIMED_VIOLENT: u16 = 8;
+    pub const WISH: u16 = 16;
+    pub const DESERVE: u16 = 32;
+    pub const BODY_VIOLENT: u16 = 64;
+    pub const IMPERATIVE_DIE: u16 = 128;
+    pub const IDENTITY: u16 = 256;
+    pub const HATE: u16 = 512;
+    pub const DEHUMANIZING: u16 = 1024;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -668,7 +740,7 @@ pub mod cue {
 struct Cues {
     /// Bit `len` (capped at 31) of `shapes[first byte]`: some cue word has that start and length.
     shapes: [u32; 256],
-    flags: rustc_hash::FxHashMap<&'static str, u8>,
+    flags: rustc_hash::FxHashMap<&'static str, u16>,
 }
 
 static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
@@ -685,6 +757,9 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::DESERVE, DESERVE_CUES),
         (cue::BODY_VIOLENT, BODY_VIOLENT_VERBS),
         (cue::IMPERATIVE_DIE, &["die"]),
+        (cue::IDENTITY, IDENTITY_WORDS),
+        (cue::HATE, HATE_WORDS),
+        (cue::DEHUMANIZING, DEHUMANIZING_WORDS),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
@@ -697,7 +772,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
 });
 
 /// The [`cue`] flags of a word: one hash lookup instead of a string match per rule.
-pub fn cues(w: &str) -> u8 {
+pub fn cues(w: &str) -> u16 {
     let cues = &*CUES;
     match w.as_bytes().first() {
         Some(&b) if cues.shapes[b as usize] & (1 << w.len().min(31)) != 0 => cues.flags.get(w).copied().unwrap_or(0),

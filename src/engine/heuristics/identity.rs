@@ -1,0 +1,243 @@
+//! Attacks on a group: an insult, a threat or hatred whose target is people named by a neutral
+//! group word (`Mexicans are rapists`, `kill all Muslims`, `I hate gay people`, `you stupid jew`).
+//!
+//! The group words never count by themselves (see [`vocab::is_identity_word`]): "I am gay" and
+//! "the Muslim community held a vigil" carry no evidence. What makes an identity attack is the
+//! group standing where the target of the other rules stands, so this rule reads the insult and
+//! threat evidence already found, token by token.
+
+use super::vocab::{cue, is_copula, is_filler, is_group_noun};
+use super::{Finding, Token};
+use crate::engine::category::Category;
+
+/// Marks of a token, from the evidence found before this rule runs.
+pub mod mark {
+    /// Inside an operator insult entry (`stupid`, `piece of shit`).
+    pub const INSULT: u8 = 1;
+    /// Inside an operator threat entry or a threat finding (`kill all`, `should be shot`).
+    pub const THREAT: u8 = 2;
+}
+
+/// How far a threat may stand from the group it names, in tokens.
+const THREAT_REACH: usize = 3;
+
+/// Whether any token is a group word: the rule costs nothing on comments without one.
+pub fn mentions_group(tokens: &[Token<'_>]) -> bool {
+    tokens.iter().any(|t| t.cues & cue::IDENTITY != 0)
+}
+
+/// Finds attacks on groups. `marks[i]` holds the [`mark`] flags of token `i`.
+pub fn find(tokens: &[Token<'_>], marks: &[u8], out: &mut Vec<Finding>) {
+    let mut j = 0;
+    while j < tokens.len() {
+        if tokens[j].cues & cue::IDENTITY == 0 || tokens[j].quoted {
+            j += 1;
+            continue;
+        }
+        // The group: its words ("black muslim") and a noun for its people ("women").
+        let first = j;
+        let mut last = j;
+        while last + 1 < tokens.len()
+            && tokens[last + 1].clause == tokens[j].clause
+            && (tokens[last + 1].cues & cue::IDENTITY != 0 || is_group_noun(tokens[last + 1].text))
+        {
+            last += 1;
+        }
+        if let Some((from, to)) = attack_on(tokens, marks, first, last) {
+            out.push(Finding {
+                category: Category::IdentityAttack,
+                rule: "identity/group-attack",
+                term: format!("{} … {}", tokens[from].text, tokens[to].text),
+                start: tokens[from].start,
+                end: tokens[to].end,
+            });
+        }
+        j = last + 1;
+    }
+}
+
+/// The token range of an attack on the group at tokens `first..=last`, if there is one.
+fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> Option<(usize, usize)> {
+    if !names_people(tokens, first, last) {
+        return None;
+    }
+    // Insults and hatred reach within the clause ("fat, stupid, gay" is a list); threats within
+    // the sentence.
+    let near = |i: usize, clause: bool| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.sentence == tokens[first].sentence && (!clause || t.clause == tokens[first].clause))
+    };
+    let is = |i: usize, m: u8, clause: bool| near(i, clause) && marks[i] & m != 0;
+    // Before the group, past its quantifiers and intensifiers ("all the", "fucking"): hatred
+    // ("I hate Muslims", "odio a los gitanos") or an insult naming it ("you stupid jew").
+    // An insult word can be an intensifier too (`stupid`): the mark is read first. A possessive
+    // makes the word one person ("your woman"), not a group.
+    let mut p = first;
+    while p > 0 && near(p - 1, true) {
+        p -= 1;
+        let t = &tokens[p];
+        if is_possessive(t.text) {
+            return None;
+        }
+        if t.cues & cue::HATE != 0 || is(p, mark::INSULT, true) {
+            return Some((p, last));
+        }
+        if !(is_determiner(t.text) || is_filler(t.text)) {
+            break;
+        }
+    }
+    // "kill all Muslims": a threat just before the group.
+    if let Some(p) = (first.saturating_sub(THREAT_REACH)..first).find(|&p| is(p, mark::THREAT, false)) {
+        return Some((p, last));
+    }
+    // "Mexicans are rapists", "gay people are disgusting idiots": the group as the subject of
+    // a copula whose predicate, past articles and intensifiers, brands it.
+    let mut k = last + 1;
+    if near(k, true) && is_copula(tokens[k].text) {
+        k += 1;
+        while near(k, true) {
+            let t = &tokens[k];
+            if t.cues & cue::DEHUMANIZING != 0 || is(k, mark::INSULT, true) {
+                return Some((first, k));
+            }
+            if !(is_filler(t.text) || is_determiner(t.text)) {
+                break;
+            }
+            k += 1;
+        }
+    }
+    // "Muslims should be shot", "gay people deserve to die": a threat with the group as subject.
+    let k = (last + 1..=last + THREAT_REACH).find(|&k| is(k, mark::THREAT, false))?;
+    let end = (k..).take_while(|&e| is(e, mark::THREAT, false)).last().unwrap_or(k);
+    Some((first, end))
+}
+
+/// Whether the group words at `first..=last` name people rather than describe a thing: they end
+/// in a noun for people ("gay people"), a plural ("Mexicans", "gays") or a singular that is a
+/// noun and ends its phrase ("you stupid jew", but not "Mexican food" or "black hearted").
+fn names_people(tokens: &[Token<'_>], first: usize, last: usize) -> bool {
+    let w = tokens[last].text;
+    if is_group_noun(w) || (w.ends_with('s') && w != "trans") {
+        return true;
+    }
+    let ends_phrase = tokens
+        .get(last + 1)
+        .is_none_or(|t| t.clause != tokens[first].clause || is_copula(t.text));
+    ends_phrase && !is_adjective_only(w)
+}
+
+/// Group words that describe and do not name ("a gay", "a black" name no one in plain speech),
+/// and singulars that name one person, not a group ("stupid woman" is an insult to her).
+fn is_adjective_only(w: &str) -> bool {
+    matches!(
+        w,
+        "woman"
+            | "female"
+            | "mujer"
+            | "gay"
+            | "black"
+            | "white"
+            | "jewish"
+            | "islamic"
+            | "islam"
+            | "judaism"
+            | "christianity"
+            | "homosexuality"
+            | "queer"
+            | "transgender"
+            | "bisexual"
+            | "disabled"
+            | "blind"
+            | "deaf"
+            | "lgbt"
+            | "lgbtq"
+            | "nonbinary"
+            | "blanco"
+    )
+}
+
+fn is_possessive(w: &str) -> bool {
+    matches!(
+        w,
+        "my" | "your" | "ur" | "his" | "her" | "their" | "our" | "mi" | "tu" | "su" | "mis" | "tus" | "sus"
+    )
+}
+
+/// Words that pick out some or all of a group: "all", "those", "los".
+fn is_determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "all"
+            | "the"
+            | "these"
+            | "those"
+            | "every"
+            | "most"
+            | "a"
+            | "los"
+            | "las"
+            | "todos"
+            | "todas"
+            | "estos"
+            | "esos"
+            | "al"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokenize;
+    use super::*;
+
+    /// The rule's span on `text`, with insult and threat marks on the tokens listed.
+    fn attack(text: &str, insults: &[&str], threats: &[&str]) -> Option<String> {
+        let n = crate::engine::normalize::normalize(text, &Default::default());
+        let t = tokenize(n.text());
+        let marks: Vec<u8> = t
+            .iter()
+            .map(|t| {
+                u8::from(insults.contains(&t.text)) * mark::INSULT + u8::from(threats.contains(&t.text)) * mark::THREAT
+            })
+            .collect();
+        let mut out = Vec::new();
+        find(&t, &marks, &mut out);
+        out.first().map(|f| n.text()[f.start..f.end].to_string())
+    }
+
+    macro_rules! attack_cases {
+        ($($name:ident: $text:expr, $insults:expr, $threats:expr => $want:expr,)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(attack($text, &$insults, &$threats).as_deref(), $want, "{}", $text);
+            }
+        )*};
+    }
+
+    attack_cases! {
+        branded: "Mexicans are rapists and criminals", [], [] => Some("mexicans are rapists"),
+        branded_people: "gay people are nothing but animals", [], [] => Some("gay people are nothing but animals"),
+        insult_predicate: "muslims are stupid", ["stupid"], [] => Some("muslims are stupid"),
+        insult_before: "you stupid jew", ["stupid"], [] => Some("stupid jew"),
+        insult_before_intensified: "you stupid fucking jews", ["stupid"], [] => Some("stupid fucking jews"),
+        hatred: "I hate all black people", [], [] => Some("hate all black people"),
+        spanish_hatred: "odio a los gitanos", [], [] => Some("odio a los gitanos"),
+        threat_before: "kill all muslims", [], ["kill", "all"] => Some("kill all muslims"),
+        threat_after: "Muslims should be shot", [], ["should", "be", "shot"] => Some("muslims should be shot"),
+        spanish_branded: "los mexicanos son violadores", [], [] => Some("mexicanos son violadores"),
+        mention: "I am gay and proud of it", [], [] => None,
+        community: "the Muslim community held a vigil", [], [] => None,
+        news_about_crime: "the criminals were Mexican nationals", [], [] => None,
+        other_sentence: "Muslims pray. Criminals steal", [], [] => None,
+        praise: "Mexicans are hard working people", [], [] => None,
+        quoted: "he wrote \"mexicans are rapists\" in 2015", [], [] => None,
+        insult_elsewhere: "you idiot, I am a proud Latino", ["idiot"], [] => None,
+        listed: "sorry I called you fat, stupid, gay", ["fat", "stupid"], [] => None,
+        one_person: "go fuck your woman", ["fuck", "your"], [] => None,
+        describing: "you ugly black hearted troll", ["ugly", "troll"], [] => None,
+        a_thing: "stupid mexican food", ["stupid"], [] => None,
+        one_woman: "what a stupid woman", ["stupid"], [] => None,
+        women: "women are stupid", ["stupid"], [] => Some("women are stupid"),
+        reported_hatred: "the KKK hates blacks", [], [] => None,
+    }
+}
