@@ -79,6 +79,8 @@ decisions! {
     deserves_hanging: "he deserves to be hanged" => [Review, Reject], Category::Threat;
     kys: "kys" => [Review, Reject], Category::Threat;
     te_voy_a_matar: "te voy a matar" => [Reject], Category::Threat;
+    incitement: "Hang him." => [Reject], Category::Threat;
+    expel: "kick them out of the country" => [Allow];
     ojala_te_mueras: "ojalá te mueras" => [Review, Reject], Category::Threat;
     // Idioms and innocent text stay clean.
     comedian: "this comedian killed it last night" => [Allow];

@@ -140,6 +140,9 @@ fn intent_violence_target(
                 .find(|&k| matches!(tokens[k].text, "te" | "lo" | "los" | "la" | "las" | "les"))
         })
     });
+    // No intent word: a command is one ("Kill him.", "just shoot them", "somebody hang him"),
+    // with a person right after the verb.
+    let intent = intent.or_else(|| imperative(tokens, at, &next).then_some(at));
     if let (Some(i), Some(t)) = (intent, target) {
         let from = i.min(t);
         let to = at.max(t);
@@ -148,6 +151,39 @@ fn intent_violence_target(
         words.dedup();
         push(tokens, "threat/intent-violence-target", at, (from, to), &words, out);
     }
+}
+
+/// Whether the violent verb at `at` is a command aimed at people: the plain verb opening its
+/// clause, perhaps after an urging word or a vocative ("just", "go", "somebody"), and a person
+/// pronoun next ("Kill him", "somebody hang him"; a possessive is too often "kick your feet
+/// together" or "finish your mother…" there), but no particle that makes it
+/// another verb ("kick them out", "beat them up" is left to the intent rule) and no idiom ("kill
+/// them with kindness", "beat them at chess").
+fn imperative(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
+    let verb = tokens[at].text;
+    if verb.ends_with("ing") || (verb.ends_with('s') && !matches!(verb, "gas" | "bash" | "slash")) {
+        return false;
+    }
+    let clause = tokens[at].clause;
+    let opens = |i: usize| i == 0 || tokens[i - 1].clause != clause;
+    let urged = at > 0
+        && opens(at - 1)
+        && matches!(
+            tokens[at - 1].text,
+            "just" | "go" | "please" | "pls" | "plz" | "now" | "somebody" | "someone" | "lets"
+        );
+    if !opens(at) && !urged {
+        return false;
+    }
+    let person = matches!(
+        next.first().copied(),
+        Some("him" | "her" | "them" | "you" | "u" | "ya" | "yourself" | "everyone" | "everybody" | "yall")
+    );
+    let particle = matches!(
+        next.get(1).copied(),
+        Some("out" | "off" | "up" | "down" | "back" | "around" | "over" | "away" | "at" | "in" | "with" | "to")
+    );
+    person && !particle
 }
 
 fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
@@ -348,6 +384,15 @@ mod tests {
         die_you: "Die you whore" => vec!["threat/wish-harm"],
         die_in_a_clause: "I hate you, just die already" => vec!["threat/wish-harm"],
         die_hard: "Die Hard is the best christmas movie" => vec![],
+        command: "Kill him." => vec!["threat/intent-violence-target"],
+        urged_command: "somebody hang him already" => vec!["threat/intent-violence-target"],
+        command_after_a_clause: "you know what, just kill them" => vec!["threat/intent-violence-target"],
+        command_with_a_particle: "kick them out of the country" => vec![],
+        command_idiom: "kill them with kindness" => vec![],
+        command_at_a_game: "beat them at their own game" => vec![],
+        not_a_command: "they kill him in the last scene" => vec![],
+        command_on_a_thing: "kill the bill" => vec![],
+        command_possessive: "kick your feet together" => vec![],
         die_welt: "Die Welt reported it first" => vec![],
         you_will_die_is_not_imperative: "we all die someday, and you will die too" => vec![],
         dont_die: "please don't die on me" => vec![],
