@@ -72,6 +72,8 @@ decisions! {
     hyphen_split: "only half-wits like yourself say that" => [Review, Reject], Category::Insult;
     split_evasion: "b-itch please" => [Review, Reject];
     dotted_split: "fu.ck this" => [Review, Reject], Category::Profanity;
+    character_reference: "you f&#117;cking &#1110;diot" => [Review, Reject], Category::Insult;
+    escaped_markup: "Tom &amp; Jerry &lt;3" => [Allow];
     spaced_threat: "k i l l  y o u r s e l f" => [Reject], Category::Threat;
     // Threats.
     find_and_kill: "I will find you and kill you" => [Reject], Category::Threat;

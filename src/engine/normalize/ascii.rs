@@ -71,6 +71,10 @@ pub(super) fn latin_fold(c: char) -> Option<&'static str> {
 /// Folds `original` if it is plain (see the module docs), else `None`.
 pub(super) fn plain(original: &str, leet: &LeetTable) -> Option<Normalized> {
     let bytes = original.as_bytes();
+    // A character reference (`&#117;`) is the four stages' to read; `&` alone is not.
+    if memchr::memchr_iter(b'&', bytes).any(|p| super::entity_at(&original[p..]).is_some()) {
+        return None;
+    }
     // Checked up front: it is vectorized, and most comments are ASCII.
     if bytes.is_ascii() {
         return fold(bytes, None, leet);

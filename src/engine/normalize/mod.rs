@@ -295,17 +295,24 @@ fn ascii_run_end(bytes: &[u8], i: usize) -> usize {
 
 /// Stage 1: per character, drop invisibles, fold case, accents, compatibility forms and
 /// look-alikes. `ñ` is kept because it is a letter of its own in Spanish (`año` is not `ano`).
+/// HTML character references read as the character they stand for (see [`entity_at`]).
 fn fold_chars(original: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(original.len());
     let bytes = original.as_bytes();
     let mut control = false;
+    let references = memchr::memchr(b'&', bytes).is_some();
     let mut i = 0;
     while i < bytes.len() {
         // Most comments are mostly ASCII: fold a run of ASCII bytes by table, without decoding,
         // in one `extend` (no capacity check per unit). Control characters fold to NUL and are
-        // dropped once at the end.
+        // dropped once at the end. A character reference ends the run.
         let run = ascii_run_end(bytes, i);
-        out.extend(bytes[i..run].iter().enumerate().map(|(k, &b)| {
+        let (stop, reference) = if references {
+            next_reference(original, i, run)
+        } else {
+            (run, None)
+        };
+        out.extend(bytes[i..stop].iter().enumerate().map(|(k, &b)| {
             let (ch, word) = ASCII_FOLD[b as usize];
             let at = (i + k) as u32;
             control |= ch == 0;
@@ -317,7 +324,28 @@ fn fold_chars(original: &str) -> Vec<Unit> {
                 word,
             }
         }));
-        i = run;
+        i = stop;
+        if let Some((chars, len)) = reference {
+            let (start, end) = (i as u32, (i + len) as u32);
+            for c in chars.chars() {
+                if c.is_ascii() {
+                    let (ch, word) = ASCII_FOLD[c as usize];
+                    if ch != 0 {
+                        out.push(Unit {
+                            ch: ch as char,
+                            start,
+                            end,
+                            elongated: false,
+                            word,
+                        });
+                    }
+                } else {
+                    fold_char(c, start, end, &mut out);
+                }
+            }
+            i += len;
+            continue;
+        }
         if i >= bytes.len() {
             break;
         }
@@ -327,64 +355,104 @@ fn fold_chars(original: &str) -> Vec<Unit> {
         let start = i as u32;
         let end = (i + c.len_utf8()) as u32;
         i += c.len_utf8();
-        let push = |ch: char, out: &mut Vec<Unit>| out.push(Unit::new(ch, start as usize, end as usize));
-        // A decomposed ñ (n + combining tilde) must survive accent folding too.
-        if c == '\u{303}' {
-            if let Some(last) = out.last_mut() {
-                if last.ch == 'n' && last.end == start {
-                    last.ch = 'ñ';
-                    last.end = end;
-                }
-            }
-            continue;
-        }
-        if is_invisible(c) {
-            continue;
-        }
-        match c {
-            'ñ' | 'Ñ' => push('ñ', &mut out),
-            // Case folding, not lowercasing: ß and ẞ fold to "ss" (decancer would read a 'b').
-            'ß' | 'ẞ' => {
-                push('s', &mut out);
-                push('s', &mut out);
-            }
-            // Typographic apostrophes and quotes fold to ASCII so "you’re" reads as "you're".
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '\u{02BC}' => push('\'', &mut out),
-            _ if c.is_whitespace() => push(' ', &mut out),
-            _ => {
-                // NFKD first: it handles accents, fullwidth and mathematical letters exactly;
-                // decancer then handles what compatibility decomposition does not (Cyrillic and
-                // Greek look-alikes, dotless ı), one decomposed character at a time.
-                let mut decomposed = [' '; 8];
-                let mut len = 0;
-                unicode_normalization::char::decompose_compatible(c, |d| {
-                    if len < decomposed.len() && !is_invisible(d) {
-                        decomposed[len] = d;
-                        len += 1;
-                    }
-                });
-                for &d in &decomposed[..len] {
-                    if d.is_ascii() {
-                        push(d.to_ascii_lowercase(), &mut out);
-                        continue;
-                    }
-                    match decancer::cure_char(d, cure_options()) {
-                        decancer::Translation::Character(f) => push(f, &mut out),
-                        decancer::Translation::String(s) => {
-                            for f in s.chars() {
-                                push(f, &mut out);
-                            }
-                        }
-                        decancer::Translation::None => {}
-                    }
-                }
-            }
-        }
+        fold_char(c, start, end, &mut out);
     }
     if control {
         out.retain(|u| u.ch != '\0');
     }
     out
+}
+
+/// The first character reference in `original[from..to]` (an ASCII run): where it starts, and
+/// what it stands for with its length; `(to, None)` if there is none.
+fn next_reference(original: &str, from: usize, to: usize) -> (usize, Option<(std::borrow::Cow<'_, str>, usize)>) {
+    for p in memchr::memchr_iter(b'&', &original.as_bytes()[from..to]) {
+        if let Some(r) = entity_at(&original[from + p..]) {
+            return (from + p, Some(r));
+        }
+    }
+    (to, None)
+}
+
+/// An HTML character reference opening `s` (`&#117;`, `&#x75;`, `&amp;`, `&nbsp;`): what it
+/// stands for and its length. Comments reach the service escaped by some CMSs, and a commenter
+/// can write `f&#117;ck` where the page will show `fuck`: either way the text is read as shown.
+pub(super) fn entity_at(s: &str) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+    if !s.starts_with('&') {
+        return None;
+    }
+    // The longest HTML entity name has 31 characters.
+    let semi = s.as_bytes().iter().take(34).position(|&b| b == b';')?;
+    let body = &s.as_bytes()[1..semi];
+    let well_formed = match body {
+        [b'#', b'x' | b'X', hex @ ..] => !hex.is_empty() && hex.len() <= 6 && hex.iter().all(u8::is_ascii_hexdigit),
+        [b'#', dec @ ..] => !dec.is_empty() && dec.len() <= 7 && dec.iter().all(u8::is_ascii_digit),
+        name => !name.is_empty() && name.iter().all(u8::is_ascii_alphanumeric),
+    };
+    if !well_formed {
+        return None;
+    }
+    let reference = &s[..=semi];
+    let decoded = html_escape::decode_html_entities(reference);
+    (decoded != reference).then_some((decoded, semi + 1))
+}
+
+/// Stage 1 for one character that is not ASCII (or came from a reference), at `start..end` of
+/// the original.
+fn fold_char(c: char, start: u32, end: u32, out: &mut Vec<Unit>) {
+    let push = |ch: char, out: &mut Vec<Unit>| out.push(Unit::new(ch, start as usize, end as usize));
+    // A decomposed ñ (n + combining tilde) must survive accent folding too.
+    if c == '\u{303}' {
+        if let Some(last) = out.last_mut() {
+            if last.ch == 'n' && last.end == start {
+                last.ch = 'ñ';
+                last.end = end;
+            }
+        }
+        return;
+    }
+    if is_invisible(c) {
+        return;
+    }
+    match c {
+        'ñ' | 'Ñ' => push('ñ', out),
+        // Case folding, not lowercasing: ß and ẞ fold to "ss" (decancer would read a 'b').
+        'ß' | 'ẞ' => {
+            push('s', out);
+            push('s', out);
+        }
+        // Typographic apostrophes and quotes fold to ASCII so "you’re" reads as "you're".
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '\u{02BC}' => push('\'', out),
+        _ if c.is_whitespace() => push(' ', out),
+        _ => {
+            // NFKD first: it handles accents, fullwidth and mathematical letters exactly;
+            // decancer then handles what compatibility decomposition does not (Cyrillic and
+            // Greek look-alikes, dotless ı), one decomposed character at a time.
+            let mut decomposed = [' '; 8];
+            let mut len = 0;
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                if len < decomposed.len() && !is_invisible(d) {
+                    decomposed[len] = d;
+                    len += 1;
+                }
+            });
+            for &d in &decomposed[..len] {
+                if d.is_ascii() {
+                    push(d.to_ascii_lowercase(), out);
+                    continue;
+                }
+                match decancer::cure_char(d, cure_options()) {
+                    decancer::Translation::Character(f) => push(f, out),
+                    decancer::Translation::String(s) => {
+                        for f in s.chars() {
+                            push(f, out);
+                        }
+                    }
+                    decancer::Translation::None => {}
+                }
+            }
+        }
+    }
 }
 
 /// decancer folds look-alikes, compatibility forms (fullwidth, mathematical alphanumerics),
@@ -899,6 +967,13 @@ mod tests {
             plain_agrees(&text)?;
         }
 
+        /// Character references, whole, broken and bare: the fast path leaves every whole one to
+        /// the stages, and both agree on the rest.
+        #[test]
+        fn plain_equals_the_stages_with_references(text in "((a|b|&amp;|&#117;|&#x75;|&nbsp;|&lt|&#|&|;|#|x|1|é)[ .]{0,1}){0,16}") {
+            plain_agrees(&text)?;
+        }
+
         #[test]
         fn squeeze_equals_its_plain_statement(text in "[ a-cA\\-'.!1é ñ\u{200B}]{0,40}") {
             let leet = LeetTable::default();
@@ -926,6 +1001,9 @@ mod tests {
             ("pendéjo", true),
             ("año", false),
             ("a\u{1}b", false),
+            ("AT&T and R&D; Tom & Jerry", true),
+            ("f&#117;ck", false),
+            ("Tom &amp; Jerry", false),
         ] {
             let fast = ascii::plain(text, &leet);
             assert_eq!(fast.is_some(), plain, "{text:?}");
@@ -976,6 +1054,29 @@ mod tests {
         let at = n.text().find("idiot").unwrap();
         let r = n.original_range(at, at + "idiot".len());
         assert_eq!(&s[r], "1D10T");
+    }
+
+    #[test]
+    fn character_references_read_as_shown_and_quote_as_typed() {
+        let leet = LeetTable::default();
+        for (text, want) in [
+            ("f&#117;ck", "fuck"),
+            ("f&#x75;ck", "fuck"),
+            ("Tom &amp; Jerry", "tom & jerry"),
+            ("you&nbsp;&lt;idiot&gt;", "you <idiot>"),
+            ("&#8220;quoted&#8221;", "\"quoted\""),
+            ("zero&#8203;width", "zerowidth"),
+            // Not references: left as typed.
+            ("AT&T; R&D", "at&t; r&d"),
+            ("&; &#; &#x; &#99999999;", "&; &#; &#x; &#99999999;"),
+            ("a & b;c", "a & b;c"),
+        ] {
+            assert_eq!(normalize(text, &leet).text(), want, "{text:?}");
+        }
+        let s = "oh f&#117;ck";
+        let n = normalize(s, &leet);
+        let at = n.text().find("fuck").unwrap();
+        assert_eq!(&s[n.original_range(at, at + 4)], "f&#117;ck");
     }
 
     #[test]
