@@ -82,6 +82,7 @@ decisions! {
     kys: "kys" => [Review, Reject], Category::Threat;
     te_voy_a_matar: "te voy a matar" => [Reject], Category::Threat;
     incitement: "Hang him." => [Reject], Category::Threat;
+    incitement_by_insult: "Just shoot the bastards." => [Reject], Category::Threat;
     expel: "kick them out of the country" => [Allow];
     ojala_te_mueras: "ojalá te mueras" => [Review, Reject], Category::Threat;
     // Idioms and innocent text stay clean.

@@ -122,6 +122,8 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     let is_damped = |t: Option<usize>| t.is_some_and(|t| damped[t]);
     let mut raw: Vec<Raw> = Vec::with_capacity(hits.len() + 4);
     let mut findings: Vec<Finding> = Vec::new();
+    // Token ranges of the operator's insult entries, for the threat rules.
+    let mut insult_tokens: Vec<(usize, usize)> = Vec::new();
     for h in &hits {
         let e = &entries[h.entry as usize];
         let first = token_at(&tokens, h.start);
@@ -137,6 +139,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         if e.category == Category::Insult && e.source == Source::Operator {
             if let (Some(t0), Some(t1)) = (first, token_at(&tokens, h.end.saturating_sub(1))) {
                 insult::aimed(&tokens, t0, t1, &mut findings);
+                insult_tokens.push((t0, t1));
             }
         }
         raw.push(Raw {
@@ -171,7 +174,11 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         ));
     }
     let mut threats = Vec::new();
-    threat::find(&tokens, &|i| heuristics::is_name(text, &n, &tokens, i), &mut threats);
+    let marks = threat::Marks {
+        named: &|i| heuristics::is_name(text, &n, &tokens, i),
+        insult: &|i| insult_tokens.iter().any(|&(a, b)| a <= i && i <= b),
+    };
+    threat::find(&tokens, &marks, &mut threats);
     if identity::mentions_group(&tokens) {
         // The operator's insult and threat entries and the threat findings, by token, for the
         // rule that reads whether a group is their target.

@@ -25,17 +25,26 @@ pub struct ThreatFinding {
     pub dampened: bool,
 }
 
-/// Scans all tokens for threats. `named(i)`: token `i` is written as a person's name (see
-/// [`super::is_name`]), a target for the violent verbs as a pronoun is ("I'll shoot Maarten").
-pub fn find(tokens: &[Token<'_>], named: &dyn Fn(usize) -> bool, out: &mut Vec<ThreatFinding>) {
+/// What the threat rules know of a token beyond its text.
+pub struct Marks<'a> {
+    /// Token `i` is written as a person's name (see [`super::is_name`]), a target for the violent
+    /// verbs as a pronoun is ("I'll shoot Maarten").
+    pub named: &'a dyn Fn(usize) -> bool,
+    /// Token `i` is inside an operator insult entry: a person named by an insult is a target of
+    /// a command ("kill the fucking shithead").
+    pub insult: &'a dyn Fn(usize) -> bool,
+}
+
+/// Scans all tokens for threats.
+pub fn find(tokens: &[Token<'_>], marks: &Marks<'_>, out: &mut Vec<ThreatFinding>) {
     for at in 0..tokens.len() {
         let cues = tokens[at].cues;
         if cues & cue::VIOLENT != 0 {
-            intent_violence_target(tokens, at, Reach::Anyone, named, out);
+            intent_violence_target(tokens, at, Reach::Anyone, marks, out);
         } else if cues & cue::AIMED_VIOLENT != 0 {
-            intent_violence_target(tokens, at, Reach::Reader, named, out);
+            intent_violence_target(tokens, at, Reach::Reader, marks, out);
         } else if cues & cue::BODY_VIOLENT != 0 {
-            intent_violence_target(tokens, at, Reach::Body, named, out);
+            intent_violence_target(tokens, at, Reach::Body, marks, out);
         } else if cues & cue::WISH != 0 {
             wish_harm(tokens, at, out);
         } else if cues & cue::DESERVE != 0 {
@@ -81,14 +90,15 @@ enum Reach {
     Body,
 }
 
-/// `reach`: what the verb's object must be. `named`: which tokens are names.
+/// `reach`: what the verb's object must be.
 fn intent_violence_target(
     tokens: &[Token<'_>],
     at: usize,
     reach: Reach,
-    named: &dyn Fn(usize) -> bool,
+    marks: &Marks<'_>,
     out: &mut Vec<ThreatFinding>,
 ) {
+    let named = marks.named;
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     let verb = tokens[at].text;
@@ -140,9 +150,24 @@ fn intent_violence_target(
                 .find(|&k| matches!(tokens[k].text, "te" | "lo" | "los" | "la" | "las" | "les"))
         })
     });
-    // No intent word: a command is one ("Kill him.", "just shoot them", "somebody hang him"),
-    // with a person right after the verb.
-    let intent = intent.or_else(|| imperative(tokens, at, &next).then_some(at));
+    // No intent word: a command is one ("Kill him.", "somebody hang him", "just kill them"),
+    // with a person right after the verb, or one named by an insult ("kill the shithead").
+    let command = intent.is_none() && commands(tokens, at, &next);
+    let insulted = || {
+        if reach != Reach::Anyone {
+            return None;
+        }
+        let determiner = matches!(
+            next.first().copied(),
+            Some("the" | "that" | "this" | "these" | "those" | "all")
+        );
+        determiner
+            .then(|| after.clone().skip(1).find(|&i| (marks.insult)(i)))
+            .flatten()
+    };
+    let insulted = if command { insulted() } else { None };
+    let target = target.or(insulted);
+    let intent = intent.or_else(|| (command && (person_next(&next) || insulted.is_some())).then_some(at));
     if let (Some(i), Some(t)) = (intent, target) {
         let from = i.min(t);
         let to = at.max(t);
@@ -153,13 +178,13 @@ fn intent_violence_target(
     }
 }
 
-/// Whether the violent verb at `at` is a command aimed at people: the plain verb opening its
-/// clause, perhaps after an urging word or a vocative ("just", "go", "somebody"), and a person
-/// pronoun next ("Kill him", "somebody hang him"; a possessive is too often "kick your feet
-/// together" or "finish your mother…" there), but no particle that makes it
+/// Whether the violent verb at `at` gives a command: the plain verb opening its clause, perhaps
+/// after an urging word or a vocative ("just", "go", "somebody"), with no particle that makes it
 /// another verb ("kick them out", "beat them up" is left to the intent rule) and no idiom ("kill
-/// them with kindness", "beat them at chess").
-fn imperative(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
+/// them with kindness", "beat them at chess"). Its object is checked by the caller: a person
+/// pronoun ([`person_next`]; a possessive is too often "kick your feet together" or "finish your
+/// mother…" there) or a person named by an insult.
+fn commands(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
     let verb = tokens[at].text;
     if verb.ends_with("ing") || (verb.ends_with('s') && !matches!(verb, "gas" | "bash" | "slash")) {
         return false;
@@ -172,18 +197,19 @@ fn imperative(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
             tokens[at - 1].text,
             "just" | "go" | "please" | "pls" | "plz" | "now" | "somebody" | "someone" | "lets"
         );
-    if !opens(at) && !urged {
-        return false;
-    }
-    let person = matches!(
-        next.first().copied(),
-        Some("him" | "her" | "them" | "you" | "u" | "ya" | "yourself" | "everyone" | "everybody" | "yall")
-    );
     let particle = matches!(
         next.get(1).copied(),
         Some("out" | "off" | "up" | "down" | "back" | "around" | "over" | "away" | "at" | "in" | "with" | "to")
     );
-    person && !particle
+    (opens(at) || urged) && !particle
+}
+
+/// A person pronoun right after the verb.
+fn person_next(next: &[&str]) -> bool {
+    matches!(
+        next.first().copied(),
+        Some("him" | "her" | "them" | "you" | "u" | "ya" | "yourself" | "everyone" | "everybody" | "yall")
+    )
 }
 
 fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
@@ -321,7 +347,13 @@ mod tests {
         let n = crate::engine::normalize::normalize(text, &Default::default());
         let t = tokenize(n.text());
         let mut out = Vec::new();
-        find(&t, &|i| super::super::is_name(text, &n, &t, i), &mut out);
+        // The insult entries the cases use.
+        let insult = |i: usize| matches!(t[i].text, "idiot" | "idiots" | "shithead" | "bastards");
+        let marks = Marks {
+            named: &|i| super::super::is_name(text, &n, &t, i),
+            insult: &insult,
+        };
+        find(&t, &marks, &mut out);
         out.iter().filter(|f| !f.dampened).map(|f| f.finding.rule).collect()
     }
 
@@ -393,6 +425,10 @@ mod tests {
         not_a_command: "they kill him in the last scene" => vec![],
         command_on_a_thing: "kill the bill" => vec![],
         command_possessive: "kick your feet together" => vec![],
+        command_on_an_insult: "KILL THE FUCKING SHITHEAD ALREADY" => vec!["threat/intent-violence-target"],
+        command_on_insulted_people: "just shoot the bastards" => vec!["threat/intent-violence-target"],
+        command_on_a_plain_noun: "kill the engine" => vec![],
+        insult_without_command: "they kill the idiot in the end" => vec![],
         die_welt: "Die Welt reported it first" => vec![],
         you_will_die_is_not_imperative: "we all die someday, and you will die too" => vec![],
         dont_die: "please don't die on me" => vec![],
