@@ -164,14 +164,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     // Heuristic insult findings inherit dampening from where they start.
     for f in findings {
         let dampened = is_damped(token_at(&tokens, f.start));
-        raw.push(heuristic(
-            p.rule(f.rule),
-            f.rule,
-            f.term,
-            f.category,
-            to_original(&n, f.start, f.end),
-            dampened,
-        ));
+        raw.push(found(p, &n, f, dampened));
     }
     let mut threats = Vec::new();
     let marks = threat::Marks {
@@ -190,40 +183,26 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         };
         for h in &hits {
             let e = &entries[h.entry as usize];
-            match (e.source, e.category) {
-                (Source::Operator, Category::Insult) => mark(h.start, h.end, identity::mark::INSULT),
-                (Source::Operator, Category::Threat) => mark(h.start, h.end, identity::mark::THREAT),
-                _ => {}
+            if e.source == Source::Operator && e.category == Category::Threat {
+                mark(h.start, h.end, identity::mark::THREAT);
             }
         }
         for t in &threats {
             mark(t.finding.start, t.finding.end, identity::mark::THREAT);
+        }
+        for &(a, b) in &insult_tokens {
+            marks[a..=b].iter_mut().for_each(|x| *x |= identity::mark::INSULT);
         }
         let mut attacks = Vec::new();
         identity::find(&tokens, &marks, &mut attacks);
         for f in attacks {
             // "I don't hate Muslims", "Mexicans are not criminals".
             let dampened = is_damped(token_at(&tokens, f.start)) || is_damped(token_at(&tokens, f.end - 1));
-            raw.push(heuristic(
-                p.rule(f.rule),
-                f.rule,
-                f.term,
-                f.category,
-                to_original(&n, f.start, f.end),
-                dampened,
-            ));
+            raw.push(found(p, &n, f, dampened));
         }
     }
     for t in threats {
-        let f = t.finding;
-        raw.push(heuristic(
-            p.rule(f.rule),
-            f.rule,
-            f.term,
-            f.category,
-            to_original(&n, f.start, f.end),
-            t.dampened,
-        ));
+        raw.push(found(p, &n, t.finding, t.dampened));
     }
     let mut sig = Vec::new();
     signals::find(text, &mut sig);
@@ -345,6 +324,18 @@ fn heuristic(weight: f32, rule: &str, term: String, category: Category, range: (
         source: EvidenceSource::Heuristic,
         severe: category == Category::Threat,
     }
+}
+
+/// The evidence of a heuristic finding over the normalized text, weighed as config says.
+fn found(p: &super::config::Params, n: &super::normalize::Normalized, f: Finding, dampened: bool) -> Raw {
+    heuristic(
+        p.rule(f.rule),
+        f.rule,
+        f.term,
+        f.category,
+        to_original(n, f.start, f.end),
+        dampened,
+    )
 }
 
 fn to_original(n: &super::normalize::Normalized, start: usize, end: usize) -> (usize, usize) {
