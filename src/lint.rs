@@ -15,6 +15,7 @@
 //! | `other-language` | warning | a whole-word entry is a common word of the other language and not `strict` |
 //! | `leetspeak` | warning | the term is written with digits or symbols the normalizer already folds |
 //! | `punctuation` | warning | the pattern contains punctuation, so only text with exactly that punctuation matches |
+//! | `group-word` | warning | the entry is a neutral group word, or one with function words (`gay`, `the jews`, `musl*`): a mention of a group is no evidence |
 //!
 //! "Common words" come from the word-frequency lists in `data/words/` (OpenSubtitles via
 //! zxcvbn-ts, ODC-BY; see its README), compiled into the binary so lint works offline and in the
@@ -29,6 +30,7 @@
 //! `check-config` runs the same checks; the reload path can call [`lint_engine`] on the engine it
 //! has just built and refuse to swap on errors.
 
+use crate::engine::heuristics::vocab;
 use crate::engine::lexicon::{Entry, FileKind, Lexicon, LoadError, MatchMode, Source};
 use crate::engine::normalize::{normalize, LeetTable, MASK};
 use crate::engine::{Engine, EngineConfig, Language};
@@ -76,6 +78,7 @@ pub enum Check {
     OtherLanguage,
     Leetspeak,
     Punctuation,
+    GroupWord,
 }
 
 impl Check {
@@ -91,6 +94,7 @@ impl Check {
             Check::OtherLanguage => "other-language",
             Check::Leetspeak => "leetspeak",
             Check::Punctuation => "punctuation",
+            Check::GroupWord => "group-word",
         }
     }
 }
@@ -445,6 +449,22 @@ fn check_form(e: &Entry, normalize: &dyn Fn(&str) -> String, out: &mut Vec<Findi
     }
     if e.source == Source::Learned {
         return;
+    }
+    let term = match e.mode {
+        MatchMode::Word => e.pattern.clone(),
+        MatchMode::Prefix => format!("{}*", e.pattern),
+        MatchMode::Substring => format!("*{}*", e.pattern),
+    };
+    if vocab::is_built_on_identity(&term) {
+        out.push(finding(
+            e,
+            Severity::Warning,
+            Check::GroupWord,
+            format!(
+                "{} is made of a neutral group word: it flags \"I am gay\" and \"my Muslim neighbour\"; name the attack instead (a slur, a phrase), the identity/group-attack rule reads insults, threats and hatred aimed at a group",
+                written(e)
+            ),
+        ));
     }
     let leet: Vec<char> = e
         .term

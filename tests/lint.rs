@@ -141,3 +141,24 @@ fn check_config_and_reload_use_the_same_checks() {
     }
     assert_eq!(live.current().version(), &version);
 }
+
+/// A neutral group word listed as evidence is flagged, whatever its form; a phrase that names
+/// the attack is not.
+#[test]
+fn a_group_word_alone_is_flagged() {
+    let dir = wordlists(&[(
+        "en/identity_attack.txt",
+        "gay = 2\nthe jews = 2\nmusl* = 1\ndirty jews = 3\n",
+    )]);
+    let out = lint(dir.path(), &["--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<u64> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "group-word")
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 2, 3], "{v}");
+}

@@ -511,10 +511,10 @@ fn fit_category(c: Category, rows: &[&Prepared], keep: &[u32], vocab: &[String],
         fit_intercepts(&mut biases, &set_of, &mut z, &y, &s, 20);
     }
     // A group's name is evidence of an attack on a group, and of nothing else: the other
-    // categories learn no term built on one (see `built_on_identity`).
+    // categories learn no term built on one (see `vocab::is_built_on_identity`).
     let mut order: Vec<usize> = (0..keep.len())
         .filter(|&k| !cols[k].is_empty())
-        .filter(|&k| c == Category::IdentityAttack || !built_on_identity(&vocab[keep[k] as usize]))
+        .filter(|&k| c == Category::IdentityAttack || !vocab::is_built_on_identity(&vocab[keep[k] as usize]))
         .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(opts.seed ^ (ci as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     for _ in 0..opts.sweeps {
@@ -808,40 +808,6 @@ pub fn render_sweep(figs: &[SetFigures]) -> String {
     s
 }
 
-/// Whether a feature would be evidence made of a neutral group word (see
-/// [`vocab::is_identity_word`]): a word n-gram of such words and function words only ("gay",
-/// "are gay", "the jews"), a prefix that fires on one (`musl*`, `jewi*`) or a substring found
-/// inside one (`*homo*`). An n-gram with some other word ("white trash", "stupid jew") says more
-/// than who it names and stays learnable.
-fn built_on_identity(feature: &str) -> bool {
-    let inner = feature.strip_prefix('*').and_then(|f| f.strip_suffix('*'));
-    if let Some(part) = inner {
-        return vocab::IDENTITY_WORDS
-            .iter()
-            .any(|w| w.contains(part) || part.contains(w));
-    }
-    if let Some(stem) = feature.strip_suffix('*') {
-        return vocab::IDENTITY_WORDS
-            .iter()
-            .any(|w| w.starts_with(stem) || stem.starts_with(w));
-    }
-    let words = || feature.split(' ');
-    words().any(vocab::is_identity_word) && words().all(|w| vocab::is_identity_word(w) || FUNCTION_WORDS.contains(&w))
-}
-
-/// Words that make an n-gram no more than a mention of a group: articles, pronouns, copulas,
-/// prepositions, conjunctions and quantifiers.
-#[rustfmt::skip]
-const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "im", "i", "you",
-    "your", "youre", "u", "ur", "he", "she", "it", "we", "they", "them", "his", "her", "their",
-    "our", "my", "me", "us", "its", "of", "to", "in", "on", "at", "for", "with", "by", "from",
-    "about", "as", "and", "or", "but", "not", "no", "so", "that", "this", "these", "those", "all",
-    "some", "many", "most", "every", "any", "like", "than", "too", "very", "just", "also", "who",
-    "what", "if", "do", "does", "did", "have", "has", "had", "s", "t", "there", "here", "one",
-    "you're", "i'm", "he's", "she's", "it's", "we're", "they're",
-];
-
 /// Runs the whole training: features, fit, the learned list, held-back (and cross-validated)
 /// figures. `engine` must be built without learned lists; `command` goes into the file header.
 pub fn train(engine: &Engine, dampening: f32, opts: &TrainOptions, command: &str) -> anyhow::Result<TrainReport> {
@@ -1044,7 +1010,7 @@ pub fn default_data_dir(root: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::built_on_identity;
+    use crate::engine::heuristics::vocab::is_built_on_identity as built_on_identity;
 
     #[test]
     fn no_term_is_built_on_a_group_word_alone() {

@@ -696,11 +696,12 @@ const DEHUMANIZING_WORDS: &[&str] = &[
     "cerdos", "perros", "monos", "ratas", "plaga", "inferiores", "delincuentes",
 ];
 
-/// The words of [`is_identity_word`], English then Spanish.
+/// The words of [`is_identity_word`], English then Spanish. Plurals that are mostly slurs
+/// (`queers`) are left to the operator's identity-attack list.
 #[rustfmt::skip]
 pub const IDENTITY_WORDS: &[&str] = &[
     "gay", "gays", "lesbian", "lesbians", "bisexual", "bisexuals", "homosexual", "homosexuals",
-    "homosexuality", "heterosexual", "heterosexuals", "queer", "queers", "lgbt", "lgbtq", "trans",
+    "homosexuality", "heterosexual", "heterosexuals", "queer", "lgbt", "lgbtq", "trans",
     "transgender", "transgenders", "transsexual", "nonbinary", "woman", "women", "female",
     "females", "feminist", "feminists", "muslim", "muslims", "islam", "islamic", "jew", "jews",
     "jewish", "judaism", "christian", "christians", "christianity", "catholic", "catholics",
@@ -717,6 +718,38 @@ pub const IDENTITY_WORDS: &[&str] = &[
     "canadian", "canadians", "european", "europeans", "russian", "russians", "israeli",
     "israelis", "palestinian", "palestinians", "iranian", "iranians", "turk", "turks", "irish",
     "americano", "americanos", "estadounidense", "estadounidenses",
+];
+
+/// Whether a feature would be evidence made of a neutral group word (see
+/// [`is_identity_word`]): a word n-gram of such words and function words only ("gay",
+/// "are gay", "the jews"), a prefix that fires on one (`musl*`, `jewi*`) or a substring found
+/// inside one (`*homo*`). An n-gram with some other word ("white trash", "stupid jew") says more
+/// than who it names and stays learnable.
+pub fn is_built_on_identity(feature: &str) -> bool {
+    let inner = feature.strip_prefix('*').and_then(|f| f.strip_suffix('*'));
+    if let Some(part) = inner {
+        return IDENTITY_WORDS.iter().any(|w| w.contains(part) || part.contains(w));
+    }
+    if let Some(stem) = feature.strip_suffix('*') {
+        return IDENTITY_WORDS
+            .iter()
+            .any(|w| w.starts_with(stem) || stem.starts_with(w));
+    }
+    let words = || feature.split(' ');
+    words().any(is_identity_word) && words().all(|w| is_identity_word(w) || FUNCTION_WORDS.contains(&w))
+}
+
+/// Words that make an n-gram no more than a mention of a group: articles, pronouns, copulas,
+/// prepositions, conjunctions and quantifiers.
+#[rustfmt::skip]
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "am", "im", "i", "you",
+    "your", "youre", "u", "ur", "he", "she", "it", "we", "they", "them", "his", "her", "their",
+    "our", "my", "me", "us", "its", "of", "to", "in", "on", "at", "for", "with", "by", "from",
+    "about", "as", "and", "or", "but", "not", "no", "so", "that", "this", "these", "those", "all",
+    "some", "many", "most", "every", "any", "like", "than", "too", "very", "just", "also", "who",
+    "what", "if", "do", "does", "did", "have", "has", "had", "s", "t", "there", "here", "one",
+    "you're", "i'm", "he's", "she's", "it's", "we're", "they're",
 ];
 
 /// The words that open the per-token rules (negation and reporting for dampening, the threat
