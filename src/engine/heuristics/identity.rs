@@ -157,6 +157,8 @@ fn is_adjective_only(w: &str) -> bool {
     )
 }
 
+/// Any possessive, the commenter's own included ("my women"): wider than
+/// [`super::vocab::is_possessive`], which names whose body a threat can reach.
 fn is_possessive(w: &str) -> bool {
     matches!(
         w,

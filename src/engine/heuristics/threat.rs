@@ -189,19 +189,30 @@ fn commands(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
     if verb.ends_with("ing") || (verb.ends_with('s') && !matches!(verb, "gas" | "bash" | "slash")) {
         return false;
     }
-    let clause = tokens[at].clause;
-    let opens = |i: usize| i == 0 || tokens[i - 1].clause != clause;
-    let urged = at > 0
-        && opens(at - 1)
-        && matches!(
-            tokens[at - 1].text,
-            "just" | "go" | "please" | "pls" | "plz" | "now" | "somebody" | "someone" | "lets"
-        );
+    let opener = clause_start(tokens, at, |w| {
+        is_urging(w) || matches!(w, "somebody" | "someone" | "lets")
+    });
     let particle = matches!(
         next.get(1).copied(),
         Some("out" | "off" | "up" | "down" | "back" | "around" | "over" | "away" | "at" | "in" | "with" | "to")
     );
-    (opens(at) || urged) && !particle
+    opener.is_some() && !particle
+}
+
+/// Where the clause a command at `at` opens starts: at `at`, or at an urging word just before it
+/// that opens the clause ("just die", "somebody hang him"); `None` mid-clause.
+fn clause_start(tokens: &[Token<'_>], at: usize, urging: impl Fn(&str) -> bool) -> Option<usize> {
+    let opens_before = |i: usize| i == 0 || tokens[i - 1].clause != tokens[at].clause;
+    if at > 0 && opens_before(at - 1) && urging(tokens[at - 1].text) {
+        Some(at - 1)
+    } else {
+        opens_before(at).then_some(at)
+    }
+}
+
+/// Words that urge a command on: "just die", "go kill yourself", "please".
+fn is_urging(w: &str) -> bool {
+    matches!(w, "just" | "go" | "please" | "pls" | "plz" | "now")
 }
 
 /// A person pronoun right after the verb.
@@ -237,13 +248,10 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
 /// after an urging word), alone or followed by the reader, an urging word or a name for them, is
 /// a death wish. Not "Die Hard" or "die Welt", nor "you will die" (no clause opens with it).
 fn imperative_die(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
-    let clause = tokens[at].clause;
-    let opens = |i: usize| i == 0 || tokens[i - 1].clause != clause;
-    let urged =
-        at > 0 && opens(at - 1) && matches!(tokens[at - 1].text, "just" | "go" | "please" | "pls" | "plz" | "now");
-    if !opens(at) && !urged {
+    let Some(from) = clause_start(tokens, at, is_urging) else {
         return;
-    }
+    };
+    let clause = tokens[at].clause;
     let next = tokens.get(at + 1).filter(|t| t.clause == clause).map(|t| t.text);
     let wished = next.is_none_or(|w| {
         matches!(
@@ -271,7 +279,6 @@ fn imperative_die(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>)
         )
     });
     if wished {
-        let from = if urged { at - 1 } else { at };
         let to = if next.is_some() { at + 1 } else { at };
         push(tokens, "threat/wish-harm", at, (from, to), &[at], out);
     }

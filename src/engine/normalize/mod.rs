@@ -313,31 +313,19 @@ fn fold_chars(original: &str) -> Vec<Unit> {
             (run, None)
         };
         out.extend(bytes[i..stop].iter().enumerate().map(|(k, &b)| {
-            let (ch, word) = ASCII_FOLD[b as usize];
             let at = (i + k) as u32;
-            control |= ch == 0;
-            Unit {
-                ch: ch as char,
-                start: at,
-                end: at + 1,
-                elongated: false,
-                word,
-            }
+            let u = ascii_unit(b, at, at + 1);
+            control |= u.ch == '\0';
+            u
         }));
         i = stop;
         if let Some((chars, len)) = reference {
             let (start, end) = (i as u32, (i + len) as u32);
             for c in chars.chars() {
                 if c.is_ascii() {
-                    let (ch, word) = ASCII_FOLD[c as usize];
-                    if ch != 0 {
-                        out.push(Unit {
-                            ch: ch as char,
-                            start,
-                            end,
-                            elongated: false,
-                            word,
-                        });
+                    let u = ascii_unit(c as u8, start, end);
+                    if u.ch != '\0' {
+                        out.push(u);
                     }
                 } else {
                     fold_char(c, start, end, &mut out);
@@ -361,6 +349,19 @@ fn fold_chars(original: &str) -> Vec<Unit> {
         out.retain(|u| u.ch != '\0');
     }
     out
+}
+
+/// Stage 1 for an ASCII byte standing for `start..end` of the original, by table (NUL: a
+/// control character, to be dropped).
+fn ascii_unit(b: u8, start: u32, end: u32) -> Unit {
+    let (ch, word) = ASCII_FOLD[b as usize];
+    Unit {
+        ch: ch as char,
+        start,
+        end,
+        elongated: false,
+        word,
+    }
 }
 
 /// The first character reference in `original[from..to]` (an ASCII run): where it starts, and
