@@ -7,8 +7,8 @@
 use super::negation::is_dampened;
 use super::vocab::{
     cue, has_clitic_target, is_body_idiom, is_body_modifier, is_body_part, is_harm_participle, is_idiom_object,
-    is_intent, is_kin, is_person_target, is_possessive, is_second_person_object, is_target, is_wished_harm,
-    is_wished_harm_participle, takes_a_named_victim,
+    is_intent, is_kin, is_people_noun, is_person_target, is_possessive, is_second_person_object, is_target,
+    is_wished_harm, is_wished_harm_participle, kills_people, takes_a_named_victim,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -153,6 +153,9 @@ fn intent_violence_target(
     // No intent word: a command is one ("Kill him.", "somebody hang him", "just kill them"),
     // with a person right after the verb, or one named by an insult ("kill the shithead").
     let command = intent.is_none() && commands(tokens, at, &next);
+    // After a determiner: a person named by an insult ("kill the shithead"), or people named
+    // plainly ("hang the traitors", "kill all the politicians") when the verb can only mean
+    // harming them, never "beat the Democrats" at the polls.
     let insulted = || {
         if reach != Reach::Anyone {
             return None;
@@ -161,8 +164,14 @@ fn intent_violence_target(
             next.first().copied(),
             Some("the" | "that" | "this" | "these" | "those" | "all")
         );
+        let people = |i: usize| {
+            kills_people(verb)
+                && is_people_noun(tokens[i].text)
+                && tokens.get(i + 1).is_none_or(|t| !matches!(t.text, "s" | "of"))
+        };
+        // The determiner, then up to three words ("all the corrupt politicians").
         determiner
-            .then(|| after.clone().skip(1).find(|&i| (marks.insult)(i)))
+            .then(|| same_sentence(tokens, at, at + 2, at + 5).find(|&i| (marks.insult)(i) || people(i)))
             .flatten()
     };
     let insulted = if command { insulted() } else { None };
@@ -189,14 +198,74 @@ fn commands(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
     if verb.ends_with("ing") || (verb.ends_with('s') && !matches!(verb, "gas" | "bash" | "slash")) {
         return false;
     }
-    let opener = clause_start(tokens, at, |w| {
-        is_urging(w) || matches!(w, "somebody" | "someone" | "lets")
-    });
+    let urging = |w: &str| is_urging(w) || matches!(w, "somebody" | "someone" | "lets");
+    let opener = clause_start(tokens, at, urging).or_else(|| conjoined_command(tokens, at, urging));
     let particle = matches!(
         next.get(1).copied(),
         Some("out" | "off" | "up" | "down" | "back" | "around" | "over" | "away" | "at" | "in" | "with" | "to")
     );
     opener.is_some() && !particle
+}
+
+/// Where a command joined to another one starts: "round them up and shoot them", "find him and
+/// hang him". The verb at `at` follows "and" or "then", and before that comes a clause opened by
+/// a plain verb (no subject: not "I found him and killed him") whose object is a person pronoun,
+/// perhaps with "all" and a particle. `None` for anything else.
+fn conjoined_command(tokens: &[Token<'_>], at: usize, urging: impl Fn(&str) -> bool) -> Option<usize> {
+    let clause = tokens[at].clause;
+    let same = |i: usize| tokens[i].clause == clause;
+    let join = at
+        .checked_sub(1)
+        .filter(|&i| same(i) && matches!(tokens[i].text, "and" | "then" | "n"))?;
+    let mut j = join.checked_sub(1).filter(|&i| same(i))?;
+    while j > 0 && same(j - 1) && matches!(tokens[j].text, "up" | "down" | "out" | "all" | "together") {
+        j -= 1;
+    }
+    if !matches!(tokens[j].text, "him" | "her" | "them" | "em") {
+        return None;
+    }
+    let verb = j.checked_sub(1).filter(|&i| same(i))?;
+    let w = tokens[verb].text;
+    let plain_verb =
+        !w.ends_with("ing") && !w.ends_with("ed") && !w.ends_with('s') && !is_subject_or_auxiliary(w) && !urging(w);
+    (plain_verb && clause_start(tokens, verb, urging).is_some()).then_some(verb)
+}
+
+/// Words that open a clause as its subject or an auxiliary, never as a command's verb.
+fn is_subject_or_auxiliary(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "you"
+            | "u"
+            | "he"
+            | "she"
+            | "we"
+            | "they"
+            | "it"
+            | "who"
+            | "to"
+            | "will"
+            | "would"
+            | "should"
+            | "could"
+            | "can"
+            | "did"
+            | "do"
+            | "dont"
+            | "didnt"
+            | "never"
+            | "not"
+            | "cant"
+            | "wont"
+            | "and"
+            | "or"
+            | "but"
+            | "if"
+            | "then"
+            | "when"
+            | "that"
+            | "let"
+    )
 }
 
 /// Where the clause a command at `at` opens starts: at `at`, or at an urging word just before it
@@ -435,6 +504,22 @@ mod tests {
         command_on_an_insult: "KILL THE FUCKING SHITHEAD ALREADY" => vec!["threat/intent-violence-target"],
         command_on_insulted_people: "just shoot the bastards" => vec!["threat/intent-violence-target"],
         command_on_a_plain_noun: "kill the engine" => vec![],
+        command_on_people: "hang the traitors" => vec!["threat/intent-violence-target"],
+        command_on_all_people: "Kill all the corrupt politicians!" => vec!["threat/intent-violence-target"],
+        command_on_a_role: "somebody shoot the president" => vec!["threat/intent-violence-target"],
+        command_on_a_group: "just kill the immigrants" => vec!["threat/intent-violence-target"],
+        command_on_their_work: "kill the president's bill" => vec![],
+        command_on_people_at_the_polls: "beat the Democrats in November" => vec![],
+        command_on_a_group_of_things: "kill all the people of the village in the game" => vec![],
+        people_without_command: "they hang the traitors in the last act" => vec![],
+        conjoined_command: "Round them all up and kill them." => vec!["threat/intent-violence-target"],
+        conjoined_command_then: "find him then hang him" => vec!["threat/intent-violence-target"],
+        conjoined_urged_command: "just catch them and kill them" => vec!["threat/intent-violence-target"],
+        conjoined_narrative: "I found him and killed him" => vec![],
+        conjoined_with_a_subject: "they round them up and kill them in the film" => vec![],
+        conjoined_past: "soldiers rounded them up and killed them" => vec![],
+        conjoined_on_a_thing: "pick it up and kill it" => vec![],
+        conjoined_idiom: "hug them and kill them with kindness" => vec![],
         insult_without_command: "they kill the idiot in the end" => vec![],
         die_welt: "Die Welt reported it first" => vec![],
         you_will_die_is_not_imperative: "we all die someday, and you will die too" => vec![],

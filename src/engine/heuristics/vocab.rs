@@ -650,6 +650,65 @@ pub fn is_person_noun(w: &str) -> bool {
     )
 }
 
+/// Verbs that, given people as their object in a command, can only mean harming them: "hang the
+/// traitors". Not "beat", "bury" or "destroy", which win elections and arguments.
+pub fn kills_people(verb: &str) -> bool {
+    takes_a_named_victim(verb)
+        || matches!(
+            verb,
+            "hang" | "execute" | "exterminate" | "gas" | "slaughter" | "butcher" | "whack" | "drown" | "colgar"
+        )
+}
+
+/// Words that name people, for the object of a command: roles and sides ("traitors", "the
+/// president", "cops"), people in general ("men", "people") and plural group words
+/// ("Mexicans"). Singular group words are mostly adjectives ("the black ball").
+pub fn is_people_noun(w: &str) -> bool {
+    is_group_noun(w)
+        || (is_identity_word(w) && w.ends_with('s'))
+        || matches!(
+            w,
+            "traitor"
+                | "traitors"
+                | "politician"
+                | "politicians"
+                | "president"
+                | "senator"
+                | "senators"
+                | "congressman"
+                | "congressmen"
+                | "judge"
+                | "judges"
+                | "liberals"
+                | "libs"
+                | "leftists"
+                | "conservatives"
+                | "democrats"
+                | "dems"
+                | "republicans"
+                | "communists"
+                | "commies"
+                | "fascists"
+                | "cops"
+                | "police"
+                | "protesters"
+                | "protestors"
+                | "journalists"
+                | "reporters"
+                | "bankers"
+                | "lawyers"
+                | "immigrants"
+                | "illegals"
+                | "children"
+                | "kids"
+                | "guys"
+                | "guy"
+                | "man"
+                | "woman"
+                | "bitches"
+        )
+}
+
 /// Neutral words for groups of people (orientation, gender, religion, origin, race), in
 /// normalized form. They are never evidence by themselves: the operator lists leave them out, and
 /// `train` learns no term built on them, because in labeled abuse they co-occur with the slurs
