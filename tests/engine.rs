@@ -121,6 +121,13 @@ decisions! {
     group_praise: "Mexicans are hard working people" => [Allow];
     group_denied: "Mexicans are not criminals" => [Allow];
     group_report: "the KKK hates blacks and Jews" => [Allow];
+    group_claim_reported: "When Trump said Mexicans are rapists, he insulted a whole country." => [Allow];
+    spanish_claim_reported: "Trump dijo que los mexicanos son violadores y mintió" => [Allow];
+    group_claim_own: "I said it and I say it again: Mexicans are rapists" => [Review, Reject], Category::IdentityAttack;
+    // Commands to kill, joined or aimed at people named plainly.
+    joined_command: "round them all up and kill them" => [Reject], Category::Threat;
+    command_on_people: "hang the traitors" => [Review, Reject], Category::Threat;
+    command_at_the_polls: "beat the Democrats in November" => [Allow];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }

@@ -113,6 +113,53 @@ fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> O
     Some((first, end))
 }
 
+/// Whether the attack starting at token `at` is someone else's claim, reported: "Trump said
+/// Mexicans are rapists", "when he says that all Muslims are terrorists". A verb of saying stands
+/// just before it (past "that", "que" and determiners) with a subject other than the commenter: "I said
+/// Mexicans are rapists" is the commenter's own, and stands. Only this rule reads these verbs:
+/// "he said you are an idiot" still insults the reader.
+pub fn is_reported_claim(tokens: &[Token<'_>], at: usize) -> bool {
+    let sentence = tokens[at].sentence;
+    let mut k = at;
+    while k > 0
+        && tokens[k - 1].sentence == sentence
+        && (matches!(tokens[k - 1].text, "that" | "que") || is_determiner(tokens[k - 1].text))
+    {
+        k -= 1;
+    }
+    let Some(verb) = k.checked_sub(1).filter(|&v| tokens[v].sentence == sentence) else {
+        return false;
+    };
+    let says = matches!(
+        tokens[verb].text,
+        "said"
+            | "says"
+            | "say"
+            | "saying"
+            | "claimed"
+            | "claims"
+            | "claim"
+            | "claiming"
+            | "stated"
+            | "states"
+            | "suggested"
+            | "suggests"
+            | "implied"
+            | "implies"
+            | "tweeted"
+            | "tweets"
+            | "insisted"
+            | "insists"
+            | "dijo"
+            | "dice"
+            | "dicen"
+            | "afirmo"
+            | "afirma"
+    );
+    let own = verb > 0 && tokens[verb - 1].sentence == sentence && matches!(tokens[verb - 1].text, "i" | "we" | "yo");
+    says && !own
+}
+
 /// Whether the group words at `first..=last` name people rather than describe a thing: they end
 /// in a noun for people ("gay people"), a plural ("Mexicans", "gays") or a singular that is a
 /// noun and ends its phrase ("you stupid jew", but not "Mexican food" or "black hearted").
@@ -191,6 +238,22 @@ fn is_determiner(w: &str) -> bool {
 mod tests {
     use super::super::tokenize;
     use super::*;
+
+    #[test]
+    fn claims_of_others_are_reported() {
+        let reported = |text: &str, word: &str| {
+            let n = crate::engine::normalize::normalize(text, &Default::default());
+            let t = tokenize(n.text());
+            let at = t.iter().position(|t| t.text == word).unwrap();
+            is_reported_claim(&t, at)
+        };
+        assert!(reported("Trump said Mexicans are rapists", "mexicans"));
+        assert!(reported("when he says that all Muslims are terrorists, he lies", "all"));
+        assert!(reported("Trump dijo que los mexicanos son violadores", "mexicanos"));
+        assert!(!reported("I said Mexicans are rapists", "mexicans"));
+        assert!(!reported("Mexicans are rapists", "mexicans"));
+        assert!(!reported("he said it. Mexicans are rapists", "mexicans"));
+    }
 
     /// The rule's span on `text`, with insult and threat marks on the tokens listed.
     fn attack(text: &str, insults: &[&str], threats: &[&str]) -> Option<String> {
