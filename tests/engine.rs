@@ -128,6 +128,9 @@ decisions! {
     joined_command: "round them all up and kill them" => [Reject], Category::Threat;
     command_on_people: "hang the traitors" => [Review, Reject], Category::Threat;
     command_at_the_polls: "beat the Democrats in November" => [Allow];
+    // An insult word on a thing criticises it; it is not name-calling.
+    stupid_idea: "The wall is a stupid idea and a waste of money." => [Allow, Review];
+    idiotic_policy: "What an idiotic policy." => [Allow, Review];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }

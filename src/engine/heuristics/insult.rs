@@ -5,7 +5,7 @@
 //! A bare insult word is already lexicon evidence; these rules add the evidence that it is aimed
 //! at someone, which is what separates `idiot` in a headline from an attack on a reader.
 
-use super::vocab::{is_copula, is_exclamative, is_filler, is_second_person};
+use super::vocab::{is_copula, is_exclamative, is_filler, is_second_person, is_thing_noun};
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
 
@@ -14,6 +14,14 @@ const WINDOW: usize = 4;
 
 /// Adds findings for the insult hit whose first token is `at` and last token `last`.
 pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding>) {
+    // "a stupid idea", "what an idiotic policy", "your dumb plan": the insult word describes a
+    // thing, which criticises it; the lexicon evidence stands, but no person is called names.
+    if tokens
+        .get(last + 1)
+        .is_some_and(|t| t.clause == tokens[last].clause && is_thing_noun(t.text))
+    {
+        return;
+    }
     // The cue may also sit inside a phrase entry ("your shallow intellect").
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), last);
     let before = &tokens[range.clone()];
@@ -98,5 +106,10 @@ mod tests {
         about_ourselves: "we are such idiots sometimes", "idiots" => None,
         spanish_about_oneself: "yo soy un pendejo", "pendejo" => None,
         other_sentence: "thank you. idiot", "idiot" => None,
+        a_thing: "the wall is a stupid idea", "stupid" => None,
+        what_a_thing: "what an idiotic policy", "idiotic" => None,
+        your_thing: "your dumb plan will fail", "dumb" => None,
+        spanish_thing: "es una estupida ley", "estupida" => None,
+        a_person_after_all: "the senator is a stupid man", "stupid" => Some("insult/name-calling"),
     }
 }

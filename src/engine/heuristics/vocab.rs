@@ -650,6 +650,60 @@ pub fn is_person_noun(w: &str) -> bool {
     )
 }
 
+/// Nouns for things said, decided or built: an insult word right before one describes it, not a
+/// person ("a stupid idea", "what an idiotic policy", "una ley estupida").
+pub fn is_thing_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "idea"
+            | "ideas"
+            | "policy"
+            | "policies"
+            | "plan"
+            | "plans"
+            | "decision"
+            | "decisions"
+            | "law"
+            | "laws"
+            | "bill"
+            | "move"
+            | "argument"
+            | "arguments"
+            | "comment"
+            | "comments"
+            | "article"
+            | "question"
+            | "questions"
+            | "statement"
+            | "rule"
+            | "rules"
+            | "deal"
+            | "wall"
+            | "tariff"
+            | "tariffs"
+            | "proposal"
+            | "program"
+            | "system"
+            | "logic"
+            | "reasoning"
+            | "excuse"
+            | "opinion"
+            | "answer"
+            | "mistake"
+            | "war"
+            | "headline"
+            | "ley"
+            | "leyes"
+            | "politica"
+            | "propuesta"
+            | "decisiones"
+            | "muro"
+            | "articulo"
+            | "comentario"
+            | "pregunta"
+    )
+}
+
 /// Verbs that, given people as their object in a command, can only mean harming them: "hang the
 /// traitors". Not "beat", "bury" or "destroy", which win elections and arguments.
 pub fn kills_people(verb: &str) -> bool {
