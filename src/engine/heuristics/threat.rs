@@ -102,9 +102,22 @@ fn intent_violence_target(
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     let verb = tokens[at].text;
+    // "beat the crap out of him": the person comes after the idiom, past the target window.
+    let out_of = (reach == Reach::Anyone)
+        .then(|| same_sentence(tokens, at, at + 1, at + 6))
+        .filter(|r| r.len() == 5)
+        .and_then(|r| {
+            let w: Vec<&str> = tokens[r.clone()].iter().map(|t| t.text).collect();
+            let beaten = w[0] == "the"
+                && matches!(w[1], "crap" | "shit" | "fuck" | "snot" | "piss" | "stuffing")
+                && w[2] == "out"
+                && w[3] == "of"
+                && is_person_target(w[4]);
+            beaten.then_some(r.end - 1)
+        });
     // The body verbs' objects are checked by `body` below; the generic idiom objects ("off",
     // "out") would clear "cut off your head".
-    if reach != Reach::Body && is_idiom_object(verb, &next) {
+    if reach != Reach::Body && out_of.is_none() && is_idiom_object(verb, &next) {
         return;
     }
     // "cut off your head", "knock his teeth out", "beat yo ass": a possessive, perhaps a
@@ -120,7 +133,7 @@ fn intent_violence_target(
             ((is_body_part(w) && !is_body_idiom(verb, w)) || (reach != Reach::Body && is_kin(w))).then_some(j)
         })
     };
-    let target = match reach {
+    let target = out_of.or_else(|| match reach {
         Reach::Body => body(),
         Reach::Reader => (after.start < after.end && is_second_person_object(tokens[after.start].text))
             .then_some(after.start)
@@ -130,7 +143,7 @@ fn intent_violence_target(
             .clone()
             .find(|&i| is_target(tokens[i].text) || (takes_a_named_victim(verb) && named(i)))
             .or_else(body),
-    };
+    });
     // Spanish puts the object pronoun first: "te voy a matar".
     let before = same_sentence(tokens, at, at.saturating_sub(INTENT_WINDOW), at);
     // "about" and "going" are intent only as "about to", "going to" ("comments about the
@@ -207,28 +220,28 @@ fn commands(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
     opener.is_some() && !particle
 }
 
-/// Where a command joined to another one starts: "round them up and shoot them", "find him and
-/// hang him". The verb at `at` follows "and" or "then", and before that comes a clause opened by
-/// a plain verb (no subject: not "I found him and killed him") whose object is a person pronoun,
-/// perhaps with "all" and a particle. `None` for anything else.
+/// Where a command joined to another one starts: "round them up and kill them", "take him
+/// outside and hang him". The verb at `at` follows "and" or "then", and before that, within a few
+/// words, comes a clause opened by a plain verb (no subject: not "I found him and killed him")
+/// whose object is a person pronoun. `None` for anything else.
 fn conjoined_command(tokens: &[Token<'_>], at: usize, urging: impl Fn(&str) -> bool) -> Option<usize> {
+    /// Words between the first command's object and "and": "up", "all", "into the street".
+    const REACH: usize = 5;
     let clause = tokens[at].clause;
     let same = |i: usize| tokens[i].clause == clause;
     let join = at
         .checked_sub(1)
         .filter(|&i| same(i) && matches!(tokens[i].text, "and" | "then" | "n"))?;
-    let mut j = join.checked_sub(1).filter(|&i| same(i))?;
-    while j > 0 && same(j - 1) && matches!(tokens[j].text, "up" | "down" | "out" | "all" | "together") {
-        j -= 1;
-    }
-    if !matches!(tokens[j].text, "him" | "her" | "them" | "em") {
-        return None;
-    }
-    let verb = j.checked_sub(1).filter(|&i| same(i))?;
-    let w = tokens[verb].text;
-    let plain_verb =
-        !w.ends_with("ing") && !w.ends_with("ed") && !w.ends_with('s') && !is_subject_or_auxiliary(w) && !urging(w);
-    (plain_verb && clause_start(tokens, verb, urging).is_some()).then_some(verb)
+    (join.saturating_sub(REACH + 1)..join).rev().find_map(|j| {
+        let verb = j.checked_sub(1).filter(|&v| same(v) && same(j))?;
+        let w = tokens[verb].text;
+        let plain_verb =
+            !w.ends_with("ing") && !w.ends_with("ed") && !w.ends_with('s') && !is_subject_or_auxiliary(w) && !urging(w);
+        (matches!(tokens[j].text, "him" | "her" | "them" | "em")
+            && plain_verb
+            && clause_start(tokens, verb, &urging).is_some())
+        .then_some(verb)
+    })
 }
 
 /// Words that open a clause as its subject or an auxiliary, never as a command's verb.
@@ -520,6 +533,11 @@ mod tests {
         conjoined_past: "soldiers rounded them up and killed them" => vec![],
         conjoined_on_a_thing: "pick it up and kill it" => vec![],
         conjoined_idiom: "hug them and kill them with kindness" => vec![],
+        beat_out_of: "If I see him I will beat the crap out of him." => vec!["threat/intent-violence-target"],
+        beat_out_of_me: "it beats the shit out of me" => vec![],
+        beat_out_of_a_thing: "I will beat the crap out of this old rug" => vec![],
+        conjoined_after_a_place: "take him outside and hang him" => vec!["threat/intent-violence-target"],
+        conjoined_narrative_when: "when police find him and kill him" => vec![],
         insult_without_command: "they kill the idiot in the end" => vec![],
         die_welt: "Die Welt reported it first" => vec![],
         you_will_die_is_not_imperative: "we all die someday, and you will die too" => vec![],
