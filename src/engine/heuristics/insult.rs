@@ -48,6 +48,8 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
         && i >= 2
         && tokens[i - 2].sentence == tokens[at].sentence
         && !matches!(tokens[i - 2].text, "i" | "we" | "yo" | "nosotros")
+        // "this article is garbage" judges a thing.
+        && !is_thing_noun(tokens[i - 2].text)
     {
         out.push(finding("insult/name-calling", i - 2));
         return;
@@ -110,6 +112,7 @@ mod tests {
         what_a_thing: "what an idiotic policy", "idiotic" => None,
         your_thing: "your dumb plan will fail", "dumb" => None,
         spanish_thing: "es una estupida ley", "estupida" => None,
+        thing_as_subject: "this article is garbage", "garbage" => None,
         a_person_after_all: "the senator is a stupid man", "stupid" => Some("insult/name-calling"),
     }
 }
