@@ -533,6 +533,8 @@ mod tests {
         conjoined_past: "soldiers rounded them up and killed them" => vec![],
         conjoined_on_a_thing: "pick it up and kill it" => vec![],
         conjoined_idiom: "hug them and kill them with kindness" => vec![],
+        shoot_him: "Put him against the wall and shoot him." => vec!["threat/intent-violence-target"],
+        just_shoot_me: "ugh, just shoot me" => vec![],
         beat_out_of: "If I see him I will beat the crap out of him." => vec!["threat/intent-violence-target"],
         beat_out_of_me: "it beats the shit out of me" => vec![],
         beat_out_of_a_thing: "I will beat the crap out of this old rug" => vec![],

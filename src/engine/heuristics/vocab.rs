@@ -463,8 +463,8 @@ pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
                     | "video"
                     | "scene"
                     | "photos"
-                    | ""
-            ) || matches!(n2, "breeze" | "email" | "message" | "note" | "text" | "line")
+            ) || (n2.is_empty() && matches!(n1, "me" | "us"))
+                || matches!(n2, "breeze" | "email" | "message" | "note" | "text" | "line")
                 || matches!(n3, "email" | "message" | "note" | "text" | "line")
         }
         "beat" => {
