@@ -298,6 +298,11 @@ fn every_group_is_named_freely_and_attacked_at_a_cost() {
 fn language_is_detected_or_taken() {
     assert_eq!(score("eres un pendejo y tu madre también").language, Language::Es);
     assert_eq!(score("you are not the one I was talking about").language, Language::En);
+    // No function word of either language: Spanish letters decide, then the default (English).
+    assert_eq!(score("Cállate, idiota.").language, Language::Es);
+    assert_eq!(score("¡Fuera!").language, Language::Es);
+    assert_eq!(score("Shut up, idiot.").language, Language::En);
+    assert_eq!(score("Juárez, the cartel's city").language, Language::En);
     let v = engine().score(&Comment {
         text: "ok",
         language: Some(Language::Es),

@@ -114,7 +114,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     let tokens = heuristics::tokenize(n.text());
     let language = comment
         .language
-        .unwrap_or_else(|| detect_language(&tokens, p.default_language));
+        .unwrap_or_else(|| detect_language(text, &tokens, p.default_language));
     let entries = &engine.lexicon.entries;
     let hits = engine.matcher.find(&n, entries, language);
 
@@ -468,9 +468,9 @@ fn reasons(engine: &Engine, scores: &Scores, raw: &[Raw], weights: &[f32]) -> Ve
 }
 
 /// Picks English or Spanish by counting each language's most frequent function words; the
-/// default decides ties. Cheaper than a general detector and right on the two languages that have
+/// default decides ties (after Spanish letters, below). Cheaper than a general detector and right on the two languages that have
 /// wordlists, which is all the choice affects (`strict` entries).
-fn detect_language(tokens: &[Token<'_>], default: Language) -> Language {
+fn detect_language(text: &str, tokens: &[Token<'_>], default: Language) -> Language {
     let (mut en, mut es) = (0u32, 0u32);
     for t in tokens.iter().take(200) {
         match t.text {
@@ -488,6 +488,12 @@ fn detect_language(tokens: &[Token<'_>], default: Language) -> Language {
     match en.cmp(&es) {
         std::cmp::Ordering::Greater => Language::En,
         std::cmp::Ordering::Less => Language::Es,
+        // No function word either way ("Cállate, idiota"): Spanish's own letters and marks
+        // decide, then the default.
+        std::cmp::Ordering::Equal if !text.is_ascii() && text.contains(SPANISH_ONLY) => Language::Es,
         std::cmp::Ordering::Equal => default,
     }
 }
+
+/// Letters and marks that English text does not use.
+const SPANISH_ONLY: [char; 8] = ['ñ', 'á', 'é', 'í', 'ó', 'ú', '¿', '¡'];
