@@ -135,6 +135,9 @@ decisions! {
     // An insult word on a thing criticises it; it is not name-calling.
     stupid_idea: "The wall is a stupid idea and a waste of money." => [Allow, Review];
     idiotic_policy: "What an idiotic policy." => [Allow, Review];
+    // A word for a person's character insults when said to the reader, not of a thing.
+    annoying_reader: "You are so annoying." => [Review, Reject], Category::Insult;
+    boring_movie: "The movie is boring and the ending is lame." => [Allow];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }

@@ -5,7 +5,7 @@
 //! A bare insult word is already lexicon evidence; these rules add the evidence that it is aimed
 //! at someone, which is what separates `idiot` in a headline from an attack on a reader.
 
-use super::vocab::{is_copula, is_exclamative, is_filler, is_second_person, is_thing_noun};
+use super::vocab::{cue, is_copula, is_exclamative, is_filler, is_second_person, is_thing_noun};
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
 
@@ -73,6 +73,72 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     }
 }
 
+/// Words between "you are" and a character word: "you are so annoying", "eres un pesado".
+fn is_intensifier(w: &str) -> bool {
+    matches!(
+        w,
+        "so" | "very"
+            | "really"
+            | "too"
+            | "quite"
+            | "pretty"
+            | "extremely"
+            | "incredibly"
+            | "truly"
+            | "such"
+            | "a"
+            | "an"
+            | "the"
+            | "most"
+            | "just"
+            | "being"
+            | "kinda"
+            | "un"
+            | "una"
+            | "muy"
+            | "tan"
+            | "bien"
+            | "super"
+    )
+}
+
+/// "you are so annoying", "ur rude", "eres un pesado": a word for a person's character
+/// ([`cue::MILD_INSULT`]) said to the reader, as their subject, with only intensifiers between. The
+/// words are no wordlist entries (a movie can be boring), so only this frame makes them insults,
+/// with the second-person rule's weight. A negation between ("you are not boring") breaks the frame.
+pub fn mild_second_person(tokens: &[Token<'_>], out: &mut Vec<Finding>) {
+    for (at, t) in tokens.iter().enumerate() {
+        if t.cues & cue::MILD_INSULT == 0 || t.quoted {
+            continue;
+        }
+        let same = |i: usize| tokens[i].clause == t.clause;
+        let mut i = at;
+        while i > 0 && same(i - 1) && is_intensifier(tokens[i - 1].text) {
+            i -= 1;
+        }
+        let Some(k) = i.checked_sub(1).filter(|&k| same(k)) else {
+            continue;
+        };
+        let subject = |k: usize| k > 0 && same(k - 1) && matches!(tokens[k - 1].text, "you" | "u" | "ya" | "tu");
+        let from = match tokens[k].text {
+            "youre" | "ur" | "eres" | "sos" => Some(k),
+            // The misspelt "your annoying", not "your annoying sister".
+            "your" if at + 1 == tokens.len() || !same(at + 1) => Some(k),
+            "are" | "r" | "re" if subject(k) => Some(k - 1),
+            _ => None,
+        };
+        if let Some(from) = from {
+            out.push(Finding {
+                category: Category::Insult,
+                rule: "insult/second-person",
+                term: format!("{} … {}", tokens[from].text, t.text),
+                start: tokens[from].start,
+                end: t.end,
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tokenize;
@@ -92,6 +158,35 @@ mod tests {
             #[test]
             fn $name() { assert_eq!(rule($text, $insult), $want, "{}", $text); }
         )*};
+    }
+
+    fn mild(text: &str) -> Vec<String> {
+        let n = crate::engine::normalize::normalize(text, &Default::default());
+        let t = tokenize(n.text());
+        let mut out = Vec::new();
+        mild_second_person(&t, &mut out);
+        out.into_iter().map(|f| f.term).collect()
+    }
+
+    #[test]
+    fn character_words_said_to_the_reader() {
+        for (text, want) in [
+            ("you are very annoying", Some("you … annoying")),
+            ("You're so boring lol", Some("youre … boring")),
+            ("ur rude", Some("ur … rude")),
+            ("your annoying", Some("your … annoying")),
+            ("u r the most obnoxious", Some("u … obnoxious")),
+            ("eres un pesado", Some("eres … pesado")),
+            ("the movie is boring", None),
+            ("you are not boring", None),
+            ("are you bored?", None),
+            ("what a rude awakening", None),
+            ("your annoying sister called", None),
+            ("I am so boring", None),
+            ("they said \"you are boring\"", None),
+        ] {
+            assert_eq!(mild(text).first().map(String::as_str), want, "{text}");
+        }
     }
 
     aimed_cases! {

@@ -708,6 +708,21 @@ pub fn is_thing_noun(w: &str) -> bool {
     )
 }
 
+/// Words for a person's character that insult only when said to the reader: "you are so
+/// annoying", "eres un pesado". Of anything else they are everyday speech ("the movie is boring",
+/// "a rude awakening"), so they are no wordlist entries.
+#[rustfmt::skip]
+const MILD_INSULTS: &[&str] = &[
+    "annoying", "boring", "rude", "nosy", "nosey", "obnoxious", "creepy", "childish", "immature",
+    "insufferable", "unbearable", "irritating", "repulsive", "despicable", "hypocritical",
+    "dishonest", "arrogant", "condescending", "pompous", "smug", "selfish", "deranged", "unhinged",
+    "evil", "lame", "dense",
+    // es
+    "aburrido", "aburrida", "molesto", "molesta", "pesado", "pesada", "insoportable", "grosero",
+    "grosera", "maleducado", "maleducada", "arrogante", "hipocrita", "chismoso", "chismosa",
+    "ridiculo", "ridicula",
+];
+
 /// Verbs that, given people as their object in a command, can only mean harming them: "hang the
 /// traitors". Not "beat", "bury" or "destroy", which win elections and arguments.
 pub fn kills_people(verb: &str) -> bool {
@@ -883,6 +898,7 @@ pub mod cue {
     pub const IDENTITY: u16 = 256;
     pub const HATE: u16 = 512;
     pub const DEHUMANIZING: u16 = 1024;
+    pub const MILD_INSULT: u16 = 2048;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -910,6 +926,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::IDENTITY, IDENTITY_WORDS),
         (cue::HATE, HATE_WORDS),
         (cue::DEHUMANIZING, DEHUMANIZING_WORDS),
+        (cue::MILD_INSULT, MILD_INSULTS),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
@@ -945,6 +962,7 @@ mod tests {
             WISH_WORDS,
             DESERVE_CUES,
             BODY_VIOLENT_VERBS,
+            MILD_INSULTS,
         ] {
             for &w in words {
                 let n = crate::engine::normalize::normalize(w, &Default::default());
