@@ -306,6 +306,13 @@ fn person_next(next: &[&str]) -> bool {
 }
 
 fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
+    // "like" and "love" wish only in the conditional: "I'd like to see you die", "would love
+    // to see them suffer"; not "I love it when they die in the film".
+    if matches!(tokens[at].text, "like" | "love")
+        && !(at > 0 && matches!(tokens[at - 1].text, "would" | "id" | "wd" | "d"))
+    {
+        return;
+    }
     let after = same_sentence(tokens, at, at + 1, at + 6);
     let target = after
         .clone()
@@ -535,6 +542,10 @@ mod tests {
         conjoined_idiom: "hug them and kill them with kindness" => vec![],
         shoot_him: "Put him against the wall and shoot him." => vec!["threat/intent-violence-target"],
         just_shoot_me: "ugh, just shoot me" => vec![],
+        conditional_wish: "I'd like to see you die" => vec!["threat/wish-harm"],
+        conditional_wish_love: "I would love to see them suffer" => vec!["threat/wish-harm"],
+        liking_a_death_scene: "I love it when they die in the film" => vec![],
+        liking_someone: "I'd like you to die laughing at this" => vec![],
         beat_out_of: "If I see him I will beat the crap out of him." => vec!["threat/intent-violence-target"],
         beat_out_of_me: "it beats the shit out of me" => vec![],
         beat_out_of_a_thing: "I will beat the crap out of this old rug" => vec![],

@@ -616,7 +616,7 @@ pub fn is_wish(w: &str) -> bool {
 #[rustfmt::skip]
 const WISH_WORDS: &[&str] = &[
     "hope", "hopefully", "wish", "pray", "praying", "want", "wants", "wanna", "ojala", "espero",
-    "deseo", "quiero",
+    "deseo", "quiero", "like", "love",
 ];
 
 /// Cue words that mean a sentence is about someone with a name or role, for name-calling:
