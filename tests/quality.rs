@@ -46,7 +46,7 @@ const FLOORS: &[Floor] = &[
     ("en_davidson2017.csv", 0.94, 0.95, &[(Category::IdentityAttack, 0.83)]),
     // Insult has 11 positives here: one of them, with no insulting word ("mine is definitely
     // higher, than yours"), moves its ROC-AUC by 0.05 (0.98 before stop 18's refits, 0.93–0.95 after).
-    ("en_convabuse_train_valid.csv", 0.78, 0.91, &[(Category::Insult, 0.91)]),
+    ("en_convabuse_train_valid.csv", 0.79, 0.91, &[(Category::Insult, 0.91)]),
 ];
 
 #[test]
