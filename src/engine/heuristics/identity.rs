@@ -115,9 +115,9 @@ fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> O
 
 /// Whether the attack starting at token `at` is someone else's claim, reported: "Trump said
 /// Mexicans are rapists", "when he says that all Muslims are terrorists". A verb of saying stands
-/// just before it (past "that", "que" and determiners) with a subject other than the commenter: "I said
-/// Mexicans are rapists" is the commenter's own, and stands. Only this rule reads these verbs:
-/// "he said you are an idiot" still insults the reader.
+/// just before it (past "that", "que" and determiners) with a subject other than the commenter:
+/// "I said Mexicans are rapists" is the commenter's own, and stands. Only this rule reads these
+/// verbs: "he said you are an idiot" still insults the reader.
 pub fn is_reported_claim(tokens: &[Token<'_>], at: usize) -> bool {
     let sentence = tokens[at].sentence;
     let mut k = at;

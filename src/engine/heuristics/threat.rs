@@ -107,12 +107,12 @@ fn intent_violence_target(
         .then(|| same_sentence(tokens, at, at + 1, at + 6))
         .filter(|r| r.len() == 5)
         .and_then(|r| {
-            let w: Vec<&str> = tokens[r.clone()].iter().map(|t| t.text).collect();
-            let beaten = w[0] == "the"
-                && matches!(w[1], "crap" | "shit" | "fuck" | "snot" | "piss" | "stuffing")
-                && w[2] == "out"
-                && w[3] == "of"
-                && is_person_target(w[4]);
+            let w = |k: usize| tokens[r.start + k].text;
+            let beaten = w(0) == "the"
+                && matches!(w(1), "crap" | "shit" | "fuck" | "snot" | "piss" | "stuffing")
+                && w(2) == "out"
+                && w(3) == "of"
+                && is_person_target(w(4));
             beaten.then_some(r.end - 1)
         });
     // The body verbs' objects are checked by `body` below; the generic idiom objects ("off",
