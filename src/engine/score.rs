@@ -468,9 +468,9 @@ fn reasons(engine: &Engine, scores: &Scores, raw: &[Raw], weights: &[f32]) -> Ve
     out
 }
 
-/// Picks English or Spanish by counting each language's most frequent function words; the
-/// default decides ties (after Spanish letters, below). Cheaper than a general detector and right on the two languages that have
-/// wordlists, which is all the choice affects (`strict` entries).
+/// Picks English or Spanish by counting each language's most frequent function words; Spanish
+/// letters and then the default decide ties. Cheaper than a general detector and right on the
+/// two languages that have wordlists, which is all the choice affects (`strict` entries).
 fn detect_language(text: &str, tokens: &[Token<'_>], default: Language) -> Language {
     let (mut en, mut es) = (0u32, 0u32);
     for t in tokens.iter().take(200) {

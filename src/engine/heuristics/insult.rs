@@ -73,33 +73,25 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     }
 }
 
-/// Words between "you are" and a character word: "you are so annoying", "eres un pesado".
+/// Words between "you are" and a character word: the articles and intensifiers of
+/// [`is_filler`], and the adverbs that only grade an adjective ("very", "really").
 fn is_intensifier(w: &str) -> bool {
-    matches!(
-        w,
-        "so" | "very"
-            | "really"
-            | "too"
-            | "quite"
-            | "pretty"
-            | "extremely"
-            | "incredibly"
-            | "truly"
-            | "such"
-            | "a"
-            | "an"
-            | "the"
-            | "most"
-            | "just"
-            | "being"
-            | "kinda"
-            | "un"
-            | "una"
-            | "muy"
-            | "tan"
-            | "bien"
-            | "super"
-    )
+    is_filler(w)
+        || matches!(
+            w,
+            "very"
+                | "really"
+                | "too"
+                | "quite"
+                | "pretty"
+                | "extremely"
+                | "incredibly"
+                | "truly"
+                | "being"
+                | "kinda"
+                | "tan"
+                | "super"
+        )
 }
 
 /// "you are so annoying", "ur rude", "eres un pesado": a word for a person's character

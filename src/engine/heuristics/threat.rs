@@ -208,7 +208,7 @@ fn intent_violence_target(
 /// mother…" there) or a person named by an insult.
 fn commands(tokens: &[Token<'_>], at: usize, next: &[&str]) -> bool {
     let verb = tokens[at].text;
-    if verb.ends_with("ing") || (verb.ends_with('s') && !matches!(verb, "gas" | "bash" | "slash")) {
+    if is_inflected(verb) {
         return false;
     }
     let urging = |w: &str| is_urging(w) || matches!(w, "somebody" | "someone" | "lets");
@@ -235,13 +235,18 @@ fn conjoined_command(tokens: &[Token<'_>], at: usize, urging: impl Fn(&str) -> b
     (join.saturating_sub(REACH + 1)..join).rev().find_map(|j| {
         let verb = j.checked_sub(1).filter(|&v| same(v) && same(j))?;
         let w = tokens[verb].text;
-        let plain_verb =
-            !w.ends_with("ing") && !w.ends_with("ed") && !w.ends_with('s') && !is_subject_or_auxiliary(w) && !urging(w);
+        let plain_verb = !is_inflected(w) && !w.ends_with("ed") && !is_subject_or_auxiliary(w) && !urging(w);
         (matches!(tokens[j].text, "him" | "her" | "them" | "em")
             && plain_verb
             && clause_start(tokens, verb, &urging).is_some())
         .then_some(verb)
     })
+}
+
+/// A verb with a present-tense or progressive ending, which no command has ("kills", "killing");
+/// "gas", "bash" and "slash" end in `s` as they are.
+fn is_inflected(verb: &str) -> bool {
+    verb.ends_with("ing") || (verb.ends_with('s') && !matches!(verb, "gas" | "bash" | "slash"))
 }
 
 /// Words that open a clause as its subject or an auxiliary, never as a command's verb.
