@@ -39,19 +39,11 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     }
     // Copula with only articles and intensifiers between it and the insult.
     let mut i = at;
-    while i > range.start && is_filler(tokens[i - 1].text) {
+    while i > range.start && (is_filler(tokens[i - 1].text) || is_grading(tokens[i - 1].text)) {
         i -= 1;
     }
-    // The commenter about themselves ("I was foolish", "we are idiots") is not name-calling.
-    if i > range.start
-        && is_copula(tokens[i - 1].text)
-        && i >= 2
-        && tokens[i - 2].sentence == tokens[at].sentence
-        && !matches!(tokens[i - 2].text, "i" | "we" | "yo" | "nosotros")
-        // "this article is garbage" judges a thing.
-        && !is_thing_noun(tokens[i - 2].text)
-    {
-        out.push(finding("insult/name-calling", i - 2));
+    if let Some(from) = name_called(tokens, i, at) {
+        out.push(finding("insult/name-calling", from));
         return;
     }
     let range = range.start..at;
@@ -73,24 +65,63 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     }
 }
 
+/// The first token of "<person> <copula>" when the copula is `tokens[i - 1]` and the insult at
+/// `at` follows it: a person is called names. The subject may be folded into the copula ("hes",
+/// "theyre"). Not name-calling: the commenter about themselves ("I was foolish", "we are idiots"),
+/// and a thing judged ("this is stupid", "its idiotic", "this article is garbage").
+fn name_called(tokens: &[Token<'_>], i: usize, at: usize) -> Option<usize> {
+    let copula = tokens.get(i.checked_sub(1)?)?;
+    if copula.sentence != tokens[at].sentence || !is_copula(copula.text) {
+        return None;
+    }
+    match copula.text {
+        "hes" | "shes" | "theyre" => return Some(i - 1),
+        "its" | "thats" => return None,
+        _ => {}
+    }
+    let subject = tokens.get(i.checked_sub(2)?)?;
+    let person = subject.sentence == copula.sentence
+        && !is_thing_noun(subject.text)
+        && !matches!(
+            subject.text,
+            "i" | "we"
+                | "yo"
+                | "nosotros"
+                | "it"
+                | "this"
+                | "that"
+                | "there"
+                | "here"
+                | "which"
+                | "what"
+                | "everything"
+                | "something"
+                | "nothing"
+                | "anything"
+                | "esto"
+                | "eso"
+                | "todo"
+                | "nada"
+                | "algo"
+        );
+    person.then_some(i - 2)
+}
+
+/// Adverbs that only grade an adjective: "Trump is very stupid" calls names as "so stupid" does.
+/// Kept out of [`is_filler`], which the other rules read too.
+fn is_grading(w: &str) -> bool {
+    matches!(w, "very" | "really" | "extremely" | "truly")
+}
+
 /// Words between "you are" and a character word: the articles and intensifiers of
-/// [`is_filler`], and the adverbs that only grade an adjective ("very", "really").
+/// [`is_filler`], the grading adverbs, and looser ones that a second-person subject makes safe
+/// ("you are too boring", "you are being rude").
 fn is_intensifier(w: &str) -> bool {
     is_filler(w)
+        || is_grading(w)
         || matches!(
             w,
-            "very"
-                | "really"
-                | "too"
-                | "quite"
-                | "pretty"
-                | "extremely"
-                | "incredibly"
-                | "truly"
-                | "being"
-                | "kinda"
-                | "tan"
-                | "super"
+            "too" | "quite" | "pretty" | "incredibly" | "being" | "kinda" | "tan" | "super"
         )
 }
 
@@ -201,5 +232,13 @@ mod tests {
         spanish_thing: "es una estupida ley", "estupida" => None,
         thing_as_subject: "this article is garbage", "garbage" => None,
         a_person_after_all: "the senator is a stupid man", "stupid" => Some("insult/name-calling"),
+        graded: "trump is very stupid", "stupid" => Some("insult/name-calling"),
+        subject_in_the_copula: "hes an idiot", "idiot" => Some("insult/name-calling"),
+        they_are: "theyre really stupid", "stupid" => Some("insult/name-calling"),
+        a_thing_graded: "this is really stupid", "stupid" => None,
+        it_in_the_copula: "lol its so stupid", "stupid" => None,
+        that_was: "that was a dumb move", "dumb" => None,
+        everything: "everything is stupid today", "stupid" => None,
+        spanish_thing_pronoun: "esto es estupido", "estupido" => None,
     }
 }
