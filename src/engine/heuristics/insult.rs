@@ -34,8 +34,15 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
         end,
     };
     if let Some(k) = before.iter().rposition(|t| is_second_person(t.text)) {
-        out.push(finding("insult/second-person", range.start + k));
-        return;
+        // "your comment is stupid" judges the reader's comment, not the reader ("your shallow
+        // intellect" still aims at them).
+        let k = range.start + k;
+        let owns_thing =
+            matches!(tokens[k].text, "your" | "tu" | "tus") && tokens.get(k + 1).is_some_and(|t| is_thing_noun(t.text));
+        if !owns_thing {
+            out.push(finding("insult/second-person", k));
+            return;
+        }
     }
     // Copula with only articles and intensifiers between it and the insult.
     let mut i = at;
@@ -240,5 +247,8 @@ mod tests {
         that_was: "that was a dumb move", "dumb" => None,
         everything: "everything is stupid today", "stupid" => None,
         spanish_thing_pronoun: "esto es estupido", "estupido" => None,
+        your_thing_judged: "your comment is stupid", "stupid" => None,
+        tu_cosa: "tu comentario es estupido", "estupido" => None,
+        your_thing_and_you: "your comment is stupid, you moron", "moron" => Some("insult/second-person"),
     }
 }
