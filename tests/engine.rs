@@ -138,8 +138,35 @@ decisions! {
     // A word for a person's character insults when said to the reader, not of a thing.
     annoying_reader: "You are so annoying." => [Review, Reject], Category::Insult;
     boring_movie: "The movie is boring and the ending is lame." => [Allow];
+    // Sexual propositions (see the test below); the everyday look-alikes are not.
+    blown_away: "These results blow me away, and the wall will not be built" => [Allow];
+    fuck_up: "I don't want to fuck this up again" => [Allow, Review], Category::Profanity;
+    // Name-calling reads its subject: a person, not a thing pronoun.
+    graded_name_calling: "Trump is very stupid" => [Review, Reject], Category::Insult;
+    thing_pronoun_graded: "this is really stupid" => [Allow, Review];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
+}
+
+#[test]
+fn sexual_propositions_reach_the_sexually_explicit_threshold() {
+    let review = engine().thresholds()[Category::SexuallyExplicit.index()].review;
+    for text in [
+        "Have sex with me",
+        "take off your clothes",
+        "I want to fuck you",
+        "send nudes",
+        "quiero cogerte",
+        "ten sexo conmigo",
+    ] {
+        let v = score(text);
+        let s = v.scores.get(Category::SexuallyExplicit);
+        assert!(
+            s >= review,
+            "{text:?}: sexually_explicit {s} < {review} ({:?})",
+            rules(&v)
+        );
+    }
 }
 
 #[test]
