@@ -144,6 +144,12 @@ decisions! {
     // Name-calling reads its subject: a person, not a thing pronoun.
     graded_name_calling: "Trump is very stupid" => [Review, Reject], Category::Insult;
     thing_pronoun_graded: "this is really stupid" => [Allow, Review];
+    // Hostility said to the reader.
+    hate_you: "I hate you" => [Review, Reject], Category::Insult;
+    hate_you_denied: "I don't hate you, I just disagree" => [Allow];
+    lazy_reader: "you are so lazy" => [Review, Reject], Category::Insult;
+    lazy_sunday: "a lazy Sunday at the beach" => [Allow];
+    chop_you_up: "I will get an axe and chop you up" => [Reject], Category::Threat;
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }

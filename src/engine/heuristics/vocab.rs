@@ -716,7 +716,7 @@ const MILD_INSULTS: &[&str] = &[
     "annoying", "boring", "rude", "nosy", "nosey", "obnoxious", "creepy", "childish", "immature",
     "insufferable", "unbearable", "irritating", "repulsive", "despicable", "hypocritical",
     "dishonest", "arrogant", "condescending", "pompous", "smug", "selfish", "deranged", "unhinged",
-    "evil", "lame", "dense",
+    "evil", "lame", "dense", "lazy", "gullible", "naive", "cruel", "nasty", "vile", "gross", "fat",
     // es
     "aburrido", "aburrida", "molesto", "molesta", "pesado", "pesada", "insoportable", "grosero",
     "grosera", "maleducado", "maleducada", "arrogante", "hipocrita", "chismoso", "chismosa",
