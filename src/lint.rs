@@ -418,8 +418,8 @@ fn finding(e: &Entry, severity: Severity, check: Check, message: String) -> Find
 fn written(e: &Entry) -> String {
     match e.mode {
         MatchMode::Word => format!("{:?}", e.term),
-        MatchMode::Prefix => format!("prefix \"{}*\"", e.term),
-        MatchMode::Substring => format!("substring \"*{}*\"", e.term),
+        MatchMode::Prefix => format!("prefix \"{}\"", e.mode.list_form(&e.term)),
+        MatchMode::Substring => format!("substring \"{}\"", e.mode.list_form(&e.term)),
     }
 }
 
@@ -450,11 +450,7 @@ fn check_form(e: &Entry, normalize: &dyn Fn(&str) -> String, out: &mut Vec<Findi
     if e.source == Source::Learned {
         return;
     }
-    let term = match e.mode {
-        MatchMode::Word => e.pattern.clone(),
-        MatchMode::Prefix => format!("{}*", e.pattern),
-        MatchMode::Substring => format!("*{}*", e.pattern),
-    };
+    let term = e.mode.list_form(&e.pattern);
     if vocab::is_built_on_identity(&term) {
         out.push(finding(
             e,

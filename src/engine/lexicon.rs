@@ -35,6 +35,17 @@ pub enum MatchMode {
     Substring,
 }
 
+impl MatchMode {
+    /// `pattern` as a list writes it in this mode: `fuck*`, `*fuck*`, or as it is.
+    pub fn list_form(self, pattern: &str) -> String {
+        match self {
+            MatchMode::Word => pattern.to_owned(),
+            MatchMode::Prefix => format!("{pattern}*"),
+            MatchMode::Substring => format!("*{pattern}*"),
+        }
+    }
+}
+
 /// Where an entry came from; it decides precedence and the rule id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -21,6 +21,7 @@
 use super::data::{self, LabeledRow, HELD_BACK};
 use super::metrics::{self, Confusion};
 use crate::engine::heuristics::{negation, tokenize, vocab};
+use crate::engine::lexicon::MatchMode;
 use crate::engine::{Category, Comment, Engine};
 use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::Context;
@@ -278,7 +279,7 @@ impl GramReader {
                         if len < lo || allowed.iter().any(|&(a, z)| a <= s && e <= z) {
                             continue;
                         }
-                        add_occurrence(&mut out, &mut pindex, format!("{}*", &t[s..e]), damp);
+                        add_occurrence(&mut out, &mut pindex, MatchMode::Prefix.list_form(&t[s..e]), damp);
                     }
                 }
             }
@@ -302,7 +303,7 @@ impl GramReader {
                         if allowed.iter().any(|&(x, z)| x <= s && e <= z) {
                             continue;
                         }
-                        let key = format!("*{}*", &t[s..e]);
+                        let key = MatchMode::Substring.list_form(&t[s..e]);
                         // Inside a word (after a letter) the substring says what its prefix
                         // cannot; a marker (x 0, never a term) lets `select_vocab` count those rows.
                         let inner = a > 0 && chars[a - 1].1.is_alphabetic();
