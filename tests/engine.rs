@@ -149,6 +149,11 @@ decisions! {
     hate_you_denied: "I don't hate you, I just disagree" => [Allow];
     lazy_reader: "you are so lazy" => [Review, Reject], Category::Insult;
     lazy_sunday: "a lazy Sunday at the beach" => [Allow];
+    crazy_reader: "in my opinion you are CRAZY!!!" => [Review, Reject], Category::Insult;
+    crazy_question: "Are you crazy? It costs a fortune" => [Allow];
+    crazy_good: "crazy good game last night" => [Allow];
+    you_stink: "you stink" => [Review, Reject], Category::Insult;
+    kill_the_supporters: "Kill the Muslim supporters" => [Reject], Category::Threat;
     chop_you_up: "I will get an axe and chop you up" => [Reject], Category::Threat;
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];

@@ -717,6 +717,7 @@ const MILD_INSULTS: &[&str] = &[
     "insufferable", "unbearable", "irritating", "repulsive", "despicable", "hypocritical",
     "dishonest", "arrogant", "condescending", "pompous", "smug", "selfish", "deranged", "unhinged",
     "evil", "lame", "dense", "lazy", "gullible", "naive", "cruel", "nasty", "vile", "gross", "fat",
+    "crazy", "insane", "nazi", "fascist", "sissy",
     // es
     "aburrido", "aburrida", "molesto", "molesta", "pesado", "pesada", "insoportable", "grosero",
     "grosera", "maleducado", "maleducada", "arrogante", "hipocrita", "chismoso", "chismosa",
@@ -766,6 +767,9 @@ pub fn is_people_noun(w: &str) -> bool {
                 | "police"
                 | "protesters"
                 | "protestors"
+                | "supporters"
+                | "followers"
+                | "voters"
                 | "journalists"
                 | "reporters"
                 | "bankers"
