@@ -154,6 +154,8 @@ decisions! {
     crazy_good: "crazy good game last night" => [Allow];
     you_stink: "you stink" => [Review, Reject], Category::Insult;
     kill_the_supporters: "Kill the Muslim supporters" => [Reject], Category::Threat;
+    answering_no: "no i would like if you die" => [Review, Reject], Category::Threat;
+    want_you_dead: "I want you dead" => [Review, Reject], Category::Threat;
     chop_you_up: "I will get an axe and chop you up" => [Reject], Category::Threat;
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];

@@ -34,6 +34,20 @@ fn is_negated_imperative(tokens: &[Token<'_>], i: usize) -> bool {
         }
 }
 
+/// A "no" that answers, then asserts: in "no i would like it" and "no you are an idiot" the
+/// subject pronoun right after opens a statement of its own, which the "no" does not negate
+/// (Spanish "no" stands before its verb's pronouns, "no te voy a matar", so English only).
+fn is_answering_no(tokens: &[Token<'_>], i: usize) -> bool {
+    tokens[i].text == "no"
+        && tokens.get(i + 1).is_some_and(|t| {
+            t.clause == tokens[i].clause
+                && matches!(
+                    t.text,
+                    "i" | "im" | "you" | "youre" | "u" | "we" | "he" | "hes" | "she" | "shes" | "they" | "theyre"
+                )
+        })
+}
+
 /// Whether evidence starting at token `at` is negated, reported or quoted.
 pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     if tokens[at].quoted {
@@ -46,7 +60,8 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
             || (t.cues & cue::NEGATION != 0
                 && t.clause == tokens[at].clause
                 && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni"))
-                && !is_negated_imperative(tokens, i))
+                && !is_negated_imperative(tokens, i)
+                && !is_answering_no(tokens, i))
     })
 }
 
@@ -73,7 +88,7 @@ pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
             t.quoted || within(reporting_cue, WINDOW) || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW),
         );
         let reporting = t.cues & cue::REPORTING != 0;
-        let negation = t.cues & cue::NEGATION != 0 && !is_negated_imperative(tokens, i);
+        let negation = t.cues & cue::NEGATION != 0 && !is_negated_imperative(tokens, i) && !is_answering_no(tokens, i);
         if reporting {
             reporting_cue = Some(i);
         } else if negation && !matches!(t.text, "no" | "ni") {
@@ -116,6 +131,7 @@ mod tests {
             "si no estas de acuerdo chinga tu madre, no eres un idiota",
             "calling people idiots is not how we debate, \"moron\" he said",
             "no no no you are not a clown but never mind the rest of it all",
+            "no you are a clown, no i would not, no one is",
             "i'm not surprised, you idiot. they called him, frankly, a moron, not you, idiot",
             "don't be such an idiot, and do not be a moron. i don't think you're a clown, dont be a fool",
         ] {
@@ -143,6 +159,15 @@ mod tests {
         assert!(dampened("I don't believe you are an idiot", "idiot"));
         assert!(dampened("it would not be stupid to ask", "stupid"));
         assert!(dampened("you don't be an idiot like him", "idiot"));
+    }
+
+    #[test]
+    fn an_answering_no_does_not_negate_the_statement_after_it() {
+        assert!(!dampened("no you are an idiot", "you"));
+        assert!(!dampened("no i would like it if you die", "would"));
+        assert!(dampened("no one is stupid", "stupid"));
+        assert!(dampened("no idiot would say that", "idiot"));
+        assert!(dampened("no te voy a matar", "te"));
     }
 
     #[test]
