@@ -131,6 +131,7 @@ decisions! {
     beat_out_of: "If I see him I will beat the crap out of him." => [Reject], Category::Threat;
     joined_after_a_place: "take him outside and hang him" => [Reject], Category::Threat;
     spanish_plural_command: "Matemos a los traidores." => [Review, Reject], Category::Threat;
+    spanish_threat_denied: "No te voy a matar, tranquilo." => [Allow];
     spanish_command_denied: "Exigen que no maten a los periodistas" => [Allow];
     // An insult word on a thing criticises it; it is not name-calling.
     stupid_idea: "The wall is a stupid idea and a waste of money." => [Allow, Review];

@@ -73,7 +73,12 @@ fn push(
             start: tokens[from].start,
             end: tokens[to].end,
         },
-        dampened: is_dampened(tokens, anchor),
+        // Also a negation right before the threat's first word: Spanish negates the pronoun
+        // and the intent that open it ("no te voy a matar", "no voy a matarte").
+        dampened: is_dampened(tokens, anchor)
+            || from
+                .checked_sub(1)
+                .is_some_and(|k| tokens[k].cues & cue::NEGATION != 0 && tokens[k].clause == tokens[from].clause),
     });
 }
 
@@ -472,6 +477,9 @@ mod tests {
         should_be_shot: "they should be shot" => vec!["threat/passive-deserve"],
         hope_you_die: "I hope you die" => vec!["threat/wish-harm"],
         te_voy_a_matar: "te voy a matar" => vec!["threat/intent-violence-target"],
+        no_te_voy_a_matar: "no te voy a matar" => vec![],
+        no_voy_a_matarte: "no voy a matarte, tranquilo" => vec![],
+        answer_then_threat: "no, te voy a matar" => vec!["threat/intent-violence-target"],
         voy_a_matarte: "voy a matarte pendejo" => vec!["threat/intent-violence-target"],
         ojala_te_mueras: "ojalá te mueras" => vec!["threat/wish-harm"],
         comedian_killed_it: "this comedian killed it last night" => vec![],
