@@ -158,6 +158,12 @@ decisions! {
     answering_no: "no i would like if you die" => [Review, Reject], Category::Threat;
     want_you_dead: "I want you dead" => [Review, Reject], Category::Threat;
     chop_you_up: "I will get an axe and chop you up" => [Reject], Category::Threat;
+    // Names that are also crude words.
+    senator_dick: "Senator Dick Durbin spoke about the border bill." => [Allow];
+    dick_cheney: "Dick Cheney was vice president" => [Allow];
+    van_dyke: "I met Dick Van Dyke once" => [Allow];
+    title_case_insult: "You Dick Head" => [Review, Reject], Category::Insult;
+    lower_case_insult: "what a dick" => [Review, Reject];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];
 }

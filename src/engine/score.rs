@@ -116,7 +116,11 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         .language
         .unwrap_or_else(|| detect_language(text, &tokens, p.default_language));
     let entries = &engine.lexicon.entries;
-    let hits = engine.matcher.find(&n, entries, language);
+    let mut hits = engine.matcher.find(&n, entries, language);
+    let names = heuristics::first_name_spans(text, &n, &tokens);
+    if !names.is_empty() {
+        hits.retain(|h| !names.iter().any(|&(s, e)| s <= h.start && h.end <= e));
+    }
 
     let damped = negation::dampened_tokens(&tokens);
     let is_damped = |t: Option<usize>| t.is_some_and(|t| damped[t]);

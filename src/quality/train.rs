@@ -221,7 +221,7 @@ impl GramReader {
         let t = n.text();
         let tokens = tokenize(t);
         let is_word = |c: char| c.is_alphanumeric() || c == crate::engine::normalize::MASK;
-        let allowed: Vec<(usize, usize)> = self.allow.as_ref().map_or_else(Vec::new, |ac| {
+        let mut allowed: Vec<(usize, usize)> = self.allow.as_ref().map_or_else(Vec::new, |ac| {
             ac.find_overlapping_iter(t)
                 .map(|m| (m.start(), m.end()))
                 .filter(|&(s, e)| {
@@ -229,6 +229,8 @@ impl GramReader {
                 })
                 .collect()
         });
+        // First names that are words ("Dick Cheney") are left out as the engine leaves them.
+        allowed.extend(crate::engine::heuristics::first_name_spans(text, &n, &tokens));
         let plain_word = |i: usize| tokens[i].text.chars().all(|c| c.is_alphanumeric());
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut pindex: HashMap<String, usize> = HashMap::new();

@@ -246,6 +246,48 @@ pub fn is_name(original: &str, n: &crate::engine::normalize::Normalized, tokens:
         && matches!((chars.next(), chars.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
 }
 
+/// Spans (of the folded text) of names that are also crude words: the first name in "Dick
+/// Cheney", "Senator Dick Durbin" (written capitalized, a capitalized word after it in its
+/// sentence, and no article, intensifier or "you" before it: "You Dick Head", "What A Dick" stay
+/// words), and the surname in "Van Dyke". Every match inside such a span is dropped, as an
+/// allowlisted word's are.
+pub fn first_name_spans(
+    original: &str,
+    n: &crate::engine::normalize::Normalized,
+    tokens: &[Token<'_>],
+) -> Vec<(usize, usize)> {
+    let capitalized = |t: &Token<'_>| {
+        let word = original.get(n.original_range(t.start, t.end)).unwrap_or("");
+        let mut chars = word.chars();
+        matches!((chars.next(), chars.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
+    };
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.text == "dyke"
+            && capitalized(t)
+            && i.checked_sub(1)
+                .is_some_and(|k| tokens[k].text == "van" && capitalized(&tokens[k]))
+        {
+            out.push((t.start, t.end));
+        }
+        if t.text != "dick" || !capitalized(t) {
+            continue;
+        }
+        let next = tokens
+            .get(i + 1)
+            .is_some_and(|u| u.sentence == t.sentence && capitalized(u));
+        let plain = i.checked_sub(1).is_none_or(|k| {
+            let w = tokens[k].text;
+            tokens[k].sentence != t.sentence
+                || !(vocab::is_filler(w) || vocab::is_second_person(w) || matches!(w, "what" | "this" | "that" | "ur"))
+        });
+        if next && plain {
+            out.push((t.start, t.end));
+        }
+    }
+    out
+}
+
 /// Tokens `[from, to)` of the same sentence as token `at`.
 pub(crate) fn same_sentence(tokens: &[Token<'_>], at: usize, from: usize, to: usize) -> std::ops::Range<usize> {
     let s = tokens[at].sentence;
