@@ -240,10 +240,14 @@ pub fn is_name(original: &str, n: &crate::engine::normalize::Normalized, tokens:
         return false;
     }
     let word = original.get(n.original_range(t.start, t.end)).unwrap_or("");
-    let mut chars = word.chars();
     // "Trump's" is a possession ("kill Trump's bill"), not a person.
-    !word.contains(['\'', '\u{2019}'])
-        && matches!((chars.next(), chars.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
+    !word.contains(['\'', '\u{2019}']) && is_capitalized(word)
+}
+
+/// "Trump", not "trump" or "TRUMP".
+fn is_capitalized(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
 }
 
 /// Spans (of the folded text) of names that are also crude words: the first name in "Dick
@@ -256,13 +260,12 @@ pub fn first_name_spans(
     n: &crate::engine::normalize::Normalized,
     tokens: &[Token<'_>],
 ) -> Vec<(usize, usize)> {
-    let capitalized = |t: &Token<'_>| {
-        let word = original.get(n.original_range(t.start, t.end)).unwrap_or("");
-        let mut chars = word.chars();
-        matches!((chars.next(), chars.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
-    };
+    let capitalized = |t: &Token<'_>| is_capitalized(original.get(n.original_range(t.start, t.end)).unwrap_or(""));
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
+        if t.cues & vocab::cue::NAME_WORD == 0 {
+            continue;
+        }
         if t.text == "dyke"
             && capitalized(t)
             && i.checked_sub(1)

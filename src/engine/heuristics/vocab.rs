@@ -903,6 +903,8 @@ pub mod cue {
     pub const HATE: u16 = 512;
     pub const DEHUMANIZING: u16 = 1024;
     pub const MILD_INSULT: u16 = 2048;
+    /// Crude words that are also names ("Dick Cheney", "Van Dyke"): see `first_name_spans`.
+    pub const NAME_WORD: u16 = 4096;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -931,6 +933,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::HATE, HATE_WORDS),
         (cue::DEHUMANIZING, DEHUMANIZING_WORDS),
         (cue::MILD_INSULT, MILD_INSULTS),
+        (cue::NAME_WORD, &["dick", "dyke"]),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
