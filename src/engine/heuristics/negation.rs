@@ -48,6 +48,12 @@ fn is_answering_no(tokens: &[Token<'_>], i: usize) -> bool {
         })
 }
 
+/// Whether token `i` is a negation of what follows it in its clause: a negation word, but not
+/// a warning ("don't be") nor an answering "no" ("no you are an idiot").
+pub fn negates(tokens: &[Token<'_>], i: usize) -> bool {
+    tokens[i].cues & cue::NEGATION != 0 && !is_negated_imperative(tokens, i) && !is_answering_no(tokens, i)
+}
+
 /// Whether evidence starting at token `at` is negated, reported or quoted.
 pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     if tokens[at].quoted {
@@ -57,11 +63,9 @@ pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
     (range.start..range.end).any(|i| {
         let t = &tokens[i];
         t.cues & cue::REPORTING != 0
-            || (t.cues & cue::NEGATION != 0
-                && t.clause == tokens[at].clause
+            || (t.clause == tokens[at].clause
                 && (at - i <= SHORT_WINDOW || !matches!(t.text, "no" | "ni"))
-                && !is_negated_imperative(tokens, i)
-                && !is_answering_no(tokens, i))
+                && negates(tokens, i))
     })
 }
 
@@ -88,7 +92,7 @@ pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
             t.quoted || within(reporting_cue, WINDOW) || within(long_cue, WINDOW) || within(short_cue, SHORT_WINDOW),
         );
         let reporting = t.cues & cue::REPORTING != 0;
-        let negation = t.cues & cue::NEGATION != 0 && !is_negated_imperative(tokens, i) && !is_answering_no(tokens, i);
+        let negation = negates(tokens, i);
         if reporting {
             reporting_cue = Some(i);
         } else if negation && !matches!(t.text, "no" | "ni") {

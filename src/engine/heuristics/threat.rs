@@ -4,7 +4,7 @@
 //! bill`, `this comedian killed it`, `shoot me an email`, `Americans should hang their heads in
 //! shame`, `dying of laughter`).
 
-use super::negation::is_dampened;
+use super::negation::{is_dampened, negates};
 use super::vocab::{
     cue, has_clitic_target, is_body_idiom, is_body_modifier, is_body_part, is_harm_participle, is_idiom_object,
     is_intent, is_kin, is_people_noun, is_person_target, is_possessive, is_second_person_object, is_target,
@@ -78,7 +78,7 @@ fn push(
         dampened: is_dampened(tokens, anchor)
             || from
                 .checked_sub(1)
-                .is_some_and(|k| tokens[k].cues & cue::NEGATION != 0 && tokens[k].clause == tokens[from].clause),
+                .is_some_and(|k| tokens[k].clause == tokens[from].clause && negates(tokens, k)),
     });
 }
 
