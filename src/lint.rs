@@ -418,8 +418,8 @@ fn finding(e: &Entry, severity: Severity, check: Check, message: String) -> Find
 fn written(e: &Entry) -> String {
     match e.mode {
         MatchMode::Word => format!("{:?}", e.term),
-        MatchMode::Prefix => format!("prefix \"{}\"", e.mode.list_form(&e.term)),
-        MatchMode::Substring => format!("substring \"{}\"", e.mode.list_form(&e.term)),
+        MatchMode::Prefix => format!("prefix \"{}\"", e.term),
+        MatchMode::Substring => format!("substring \"{}\"", e.term),
     }
 }
 

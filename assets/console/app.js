@@ -260,9 +260,8 @@
       body.textContent = '';
       for (const e of r.entries) {
         const flags = [e.severe ? 'severe' : '', e.strict ? 'strict' : ''].filter(Boolean).join(' ');
-        const written = e.mode === 'prefix' ? e.term + '*' : e.mode === 'substring' ? '*' + e.term + '*' : e.term;
         body.append(el('tr', { dataset: { category: e.category, pattern: e.pattern } },
-          el('td', { class: 'term' }, written),
+          el('td', { class: 'term' }, e.term),
           el('td', {}, e.mode),
           el('td', {}, el('span', { class: 'chip cat-' + e.category }, e.category)),
           el('td', {}, e.language || ''),

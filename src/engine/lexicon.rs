@@ -59,7 +59,8 @@ pub enum Source {
 /// One wordlist entry.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// As written in the file, without mode marks (shared with every match that cites it).
+    /// As written in the file, mode marks included (`please*`, `*andal*`): what evidence cites,
+    /// so an operator can find the very line (shared with every match that cites it).
     pub term: Arc<str>,
     /// Normalized form the automaton searches for.
     pub pattern: String,
@@ -471,7 +472,7 @@ fn parse_term(raw: &str, leet: &LeetTable) -> Result<(String, String, MatchMode)
     if mode == MatchMode::Substring && pattern.chars().count() < 4 {
         return Err(format!("substring term {core:?} is too short (at least 4 letters)"));
     }
-    Ok((core.to_string(), pattern, mode))
+    Ok((mode.list_form(core), pattern, mode))
 }
 
 /// `@bias<TAB>category<TAB>value`: the fitted intercept shift of a category.

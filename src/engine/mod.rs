@@ -112,7 +112,8 @@ pub struct Evidence {
     /// Stable id: `lexicon:en/insult`, `heuristic:threat/intent-violence-target`, `learned:es/insult`.
     #[schema(value_type = String)]
     pub rule: &'static str,
-    /// The wordlist entry or the words that made the rule fire.
+    /// The wordlist entry as its list writes it (`idiot`, `stupi*`, `*bitch*`), or the words
+    /// that made a heuristic rule fire.
     #[schema(value_type = String)]
     pub term: Arc<str>,
     /// The original text the evidence covers.
