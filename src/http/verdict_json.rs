@@ -8,7 +8,7 @@
 //! the reference: the tests below hold these bytes equal to serde_json's for the same value.
 
 use super::native::CommentId;
-use crate::engine::{Detail, Evidence, Verdict};
+use crate::engine::{Category, Detail, Evidence, Verdict};
 use actix_web::web::Bytes;
 use serde::Serialize;
 
@@ -28,12 +28,12 @@ pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, t
     serde_into(out, &v.scores);
     if detail == Detail::Full {
         out.extend_from_slice(b",\"matches\":[");
-        let mut rules = CleanRules::default();
+        let mut openings = Openings::default();
         for (i, e) in v.matches.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            write_evidence(out, e, &mut rules);
+            write_evidence(out, e, &mut openings);
         }
         out.push(b']');
     }
@@ -86,64 +86,141 @@ pub fn size_hint(v: &Verdict) -> usize {
     512 + v.lexicon_version.len() + v.matches.len() * 200 + strings
 }
 
-/// Rule ids already written in this answer that needed no escaping. An answer has dozens of
-/// pieces of evidence and only a handful of distinct rules (`learned:en/toxicity`, ...), so each
-/// rule id is scanned once per answer rather than once per piece.
+/// The opening of a piece of evidence up to its term, `{"category":"..","rule":"..","term":`,
+/// per rule already written in this answer. An answer has dozens of pieces of evidence and
+/// only a handful of distinct rules (`learned:en/toxicity`, ...), so each opening is built
+/// (and its rule id scanned for escapes) once per answer and then copied whole.
 #[derive(Default)]
-struct CleanRules {
-    seen: [&'static str; 8],
-    len: usize,
+struct Openings {
+    seen: Vec<(&'static str, Category, Vec<u8>)>,
 }
 
-impl CleanRules {
-    fn write(&mut self, out: &mut Vec<u8>, rule: &'static str) {
-        if !self.seen[..self.len].iter().any(|s| std::ptr::eq(*s, rule)) {
-            if needs_escape(rule) {
-                serde_into(out, rule);
-                return;
-            }
-            if self.len < self.seen.len() {
-                self.seen[self.len] = rule;
-                self.len += 1;
-            }
+impl Openings {
+    fn write(&mut self, out: &mut Vec<u8>, category: Category, rule: &'static str) {
+        let cached = self
+            .seen
+            .iter()
+            .find(|(r, c, _)| std::ptr::eq(*r, rule) && *c == category);
+        if let Some((_, _, opening)) = cached {
+            out.extend_from_slice(opening);
+            return;
         }
-        quoted(out, rule);
+        let mut opening = Vec::with_capacity(48 + rule.len());
+        opening.extend_from_slice(b"{\"category\":\"");
+        opening.extend_from_slice(category.as_str().as_bytes());
+        opening.extend_from_slice(b"\",\"rule\":");
+        string(&mut opening, rule);
+        opening.extend_from_slice(b",\"term\":");
+        out.extend_from_slice(&opening);
+        // Bounded, in case some answer ever cites many rules: past it, openings are rebuilt.
+        if self.seen.len() < 16 {
+            self.seen.push((rule, category, opening));
+        }
     }
 }
 
-fn write_evidence(out: &mut Vec<u8>, e: &Evidence, rules: &mut CleanRules) {
-    let mut int = itoa::Buffer::new();
-    out.extend_from_slice(b"{\"category\":\"");
-    out.extend_from_slice(e.category.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"rule\":");
-    rules.write(out, e.rule);
-    out.extend_from_slice(b",\"term\":");
+/// The six offsets, the weight and the close of a piece of evidence, put together on the
+/// stack and appended with one copy: written one by one into the answer, each short piece was
+/// a call to `memcpy` of its own, which cost more than the formatting.
+struct Tail {
+    /// Room for the longest tail: six keys of at most 15 bytes and six numbers of at most 20
+    /// digits (210), the weight's key and at most 24 characters (34), `,"dampened":true` and
+    /// the close (17): 261.
+    buf: [u8; 272],
+    len: usize,
+}
+
+impl Tail {
+    fn new() -> Self {
+        Tail { buf: [0; 272], len: 0 }
+    }
+
+    /// For constant keys: the copy's length is known, so it compiles to a few moves.
+    #[inline(always)]
+    fn key<const N: usize>(&mut self, key: &[u8; N]) {
+        self.buf[self.len..self.len + N].copy_from_slice(key);
+        self.len += N;
+    }
+
+    /// For short variable pieces (digits): a byte loop, not a call.
+    #[inline(always)]
+    fn bytes(&mut self, s: &[u8]) {
+        for &b in s {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+}
+
+fn write_evidence(out: &mut Vec<u8>, e: &Evidence, openings: &mut Openings) {
+    openings.write(out, e.category, e.rule);
     string(out, &e.term);
     out.extend_from_slice(b",\"matched\":");
     string(out, &e.matched);
     let s = &e.span;
-    for (key, n) in [
-        (&b",\"start\":"[..], s.start),
-        (b",\"end\":", s.end),
-        (b",\"utf16_start\":", s.utf16_start),
-        (b",\"utf16_end\":", s.utf16_end),
-        (b",\"byte_start\":", s.byte_start),
-        (b",\"byte_end\":", s.byte_end),
-    ] {
-        out.extend_from_slice(key);
-        out.extend_from_slice(int.format(n).as_bytes());
-    }
-    out.extend_from_slice(b",\"weight\":");
-    if e.weight.is_finite() {
-        out.extend_from_slice(zmij::Buffer::new().format_finite(e.weight).as_bytes());
-    } else {
-        // What serde_json writes for a non-finite float.
-        out.extend_from_slice(b"null");
+    let mut int = itoa::Buffer::new();
+    let mut t = Tail::new();
+    t.key(b",\"start\":");
+    t.bytes(int.format(s.start).as_bytes());
+    t.key(b",\"end\":");
+    t.bytes(int.format(s.end).as_bytes());
+    t.key(b",\"utf16_start\":");
+    t.bytes(int.format(s.utf16_start).as_bytes());
+    t.key(b",\"utf16_end\":");
+    t.bytes(int.format(s.utf16_end).as_bytes());
+    t.key(b",\"byte_start\":");
+    t.bytes(int.format(s.byte_start).as_bytes());
+    t.key(b",\"byte_end\":");
+    t.bytes(int.format(s.byte_end).as_bytes());
+    t.key(b",\"weight\":");
+    if !weight_in_thousandths(&mut t, e.weight) {
+        if e.weight.is_finite() {
+            t.bytes(zmij::Buffer::new().format_finite(e.weight).as_bytes());
+        } else {
+            // What serde_json writes for a non-finite float.
+            t.key(b"null");
+        }
     }
     if e.dampened {
-        out.extend_from_slice(b",\"dampened\":true");
+        t.key(b",\"dampened\":true");
     }
-    out.push(b'}');
+    t.key(b"}");
+    out.extend_from_slice(&t.buf[..t.len]);
+}
+
+/// Writes `w` as serde_json does if it is a whole number of thousandths under a million (every
+/// weight the engine reports: it rounds them to three decimals), and says whether it did.
+/// serde_json writes the shortest decimal that reads back as the same double; for such a value
+/// that is its three decimals less trailing zeros (keeping one, `2.0`): a shorter decimal is
+/// at least a thousandth away, far more than the doubles' spacing there. Checked against
+/// serde_json by `weights_are_written_as_serde_json_writes_them`.
+fn weight_in_thousandths(t: &mut Tail, w: f64) -> bool {
+    let k = (w * 1000.0).round();
+    // NaN and infinities fail the first test.
+    if k.abs().partial_cmp(&1e9) != Some(std::cmp::Ordering::Less) || k / 1000.0 != w {
+        return false;
+    }
+    let k = k.abs() as u64;
+    if w.is_sign_negative() {
+        t.key(b"-");
+    }
+    t.bytes(itoa::Buffer::new().format(k / 1000).as_bytes());
+    t.key(b".");
+    let frac = k % 1000;
+    let digits = [
+        b'0' + (frac / 100) as u8,
+        b'0' + (frac / 10 % 10) as u8,
+        b'0' + (frac % 10) as u8,
+    ];
+    let keep = if frac.is_multiple_of(100) {
+        1
+    } else if frac.is_multiple_of(10) {
+        2
+    } else {
+        3
+    };
+    t.bytes(&digits[..keep]);
+    true
 }
 
 /// A JSON string: copied whole when no byte needs escaping, else escaped by serde_json.
@@ -349,21 +426,79 @@ mod tests {
     }
 
     #[test]
-    fn rule_ids_are_written_as_serde_json_writes_them() {
-        // More distinct rules than the cache holds, repeated, and one needing escapes.
-        let rules: Vec<&'static str> = (0..12)
-            .map(|i| &*format!("lexicon:en/list-{i}").leak())
-            .chain(["heuristic:\"odd\"\\rule"])
+    fn openings_are_written_as_serde_json_writes_them() {
+        // More distinct rules than the cache holds, repeated, one needing escapes, and one
+        // rule under two categories.
+        let rules: Vec<(&'static str, Category)> = (0..20)
+            .map(|i| (&*format!("lexicon:en/list-{i}").leak(), Category::ALL[i % 7]))
+            .chain([
+                ("heuristic:\"odd\"\\rule", Category::Threat),
+                ("lexicon:en/list-0", Category::Insult),
+            ])
             .collect();
-        let mut cache = CleanRules::default();
+        let mut cache = Openings::default();
         for round in 0..3 {
-            for &rule in &rules {
+            for &(rule, category) in &rules {
                 let mut out = Vec::new();
-                cache.write(&mut out, rule);
-                assert_eq!(out, serde_json::to_vec(rule).unwrap(), "round {round}: {rule}");
+                cache.write(&mut out, category, rule);
+                let want = format!(
+                    "{{\"category\":{},\"rule\":{},\"term\":",
+                    serde_json::to_string(category.as_str()).unwrap(),
+                    serde_json::to_string(rule).unwrap()
+                );
+                assert_eq!(String::from_utf8(out).unwrap(), want, "round {round}: {rule}");
             }
         }
-        assert_eq!(cache.len, cache.seen.len());
+        assert_eq!(cache.seen.len(), 16);
+    }
+
+    #[test]
+    fn the_longest_evidence_tail_fits_and_matches_serde_json() {
+        let text: std::sync::Arc<str> = "a \"quoted\" word".into();
+        let e = Evidence {
+            category: Category::Threat,
+            rule: "heuristic:threat/violent-intent",
+            term: "*quoted*".into(),
+            matched: crate::engine::span::Excerpt::new(text, 2, 10),
+            span: crate::engine::span::Span {
+                start: usize::MAX,
+                end: usize::MAX,
+                utf16_start: usize::MAX,
+                utf16_end: usize::MAX,
+                byte_start: usize::MAX,
+                byte_end: usize::MAX,
+            },
+            // The longest shortest form of a double: 24 characters.
+            weight: -1.2345678901234567e-300,
+            dampened: true,
+            source: crate::engine::EvidenceSource::Heuristic,
+            severe: false,
+        };
+        let mut out = Vec::new();
+        write_evidence(&mut out, &e, &mut Openings::default());
+        assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&e).unwrap());
+    }
+
+    #[test]
+    fn weights_are_written_as_serde_json_writes_them() {
+        let mut weights: Vec<f64> = (-3000..=3000).map(|k| k as f64 / 1000.0).collect();
+        weights.extend([-0.0, 0.0, 1e6, 999_999.999, 12.5, -7.25, 0.1 + 0.2, 1e-7, 1e300]);
+        // The engine's own rounding of arbitrary weights.
+        weights.extend((0..2000).map(|i| ((i as f64 * 0.7311).sin() * 9.0 * 1000.0).round() / 1000.0));
+        let mut thousandths = 0;
+        for &w in &weights {
+            let mut t = Tail::new();
+            let fast = if weight_in_thousandths(&mut t, w) {
+                thousandths += 1;
+                String::from_utf8(t.buf[..t.len].to_vec()).unwrap()
+            } else {
+                serde_json::to_string(&w).unwrap()
+            };
+            assert_eq!(fast, serde_json::to_string(&w).unwrap(), "{w:?}");
+        }
+        // All but the four that are not whole thousandths under the bound (0.1 + 0.2, 1e-7,
+        // 1e300, 1e6) took the short path.
+        assert_eq!(thousandths, weights.len() - 4, "{thousandths} of {}", weights.len());
     }
 
     #[test]
