@@ -41,14 +41,26 @@ use std::collections::{HashMap, HashSet};
 /// At most this many double letters of an entry get single-letter variants (2^n variants).
 const MAX_DOUBLES: usize = 3;
 
-#[derive(Clone, Debug)]
-enum PatternRef {
-    Entry {
-        entry: u32,
-        /// Byte offsets within the pattern whose text letter must be elongated.
-        needs_elongated: Vec<u16>,
-    },
-    Allow,
+/// What an automaton pattern stands for, with everything the scan checks before it keeps a
+/// match, in one small record per pattern id: the scan meets a few hundred candidates per
+/// comment, and looking each one's entry up cost more than the automaton's walk.
+#[derive(Clone, Copy, Debug)]
+struct Pattern {
+    /// The entry, or [`Pattern::ALLOW`] for an allowlisted word.
+    entry: u32,
+    /// Index into [`Matcher::elongated`], or [`Pattern::ANYWHERE`].
+    elongated: u32,
+    /// Length in bytes.
+    len: u32,
+    mode: MatchMode,
+    /// The one language it counts in (`strict` and learned entries).
+    only_in: Option<Language>,
+}
+
+impl Pattern {
+    const ALLOW: u32 = u32::MAX;
+    /// No letter of the pattern needs to be elongated in the text.
+    const ANYWHERE: u32 = u32::MAX;
 }
 
 /// A lexicon entry found in the normalized text.
@@ -64,14 +76,16 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Matcher {
     ac: DFA,
-    patterns: Vec<PatternRef>,
+    /// By pattern id.
+    patterns: Vec<Pattern>,
+    /// Per pattern with stretched-letter variants: byte offsets within it whose text letter
+    /// must be elongated.
+    elongated: Vec<Vec<u16>>,
     /// Operator entries a self-censored word may stand for, by pattern length: single words of
     /// ASCII letters, so a reading replaces masks byte for byte.
     readings: HashMap<usize, Vec<u32>>,
     /// Patterns of the operator's identity-attack entries, never the reading of a mostly masked word.
     slurs: HashSet<String>,
-    /// By pattern id: its match mode (the allowlist's patterns are whole words).
-    modes: Vec<MatchMode>,
     /// What two parts of a split word may join into.
     compounds: Compounds,
 }
@@ -138,30 +152,38 @@ impl Matcher {
     pub fn build(lexicon: &Lexicon) -> Result<Matcher, aho_corasick::BuildError> {
         let mut texts: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
+        let mut elongated = Vec::new();
         for (i, e) in lexicon.entries.iter().enumerate() {
             let texting = (e.source == Source::Operator && e.language == Language::En)
                 .then(|| texting_variant(&e.pattern))
                 .flatten();
             let spellings = std::iter::once(e.pattern.as_str()).chain(texting.as_deref());
             for (text, needs_elongated) in spellings.flat_map(elongation_variants) {
-                texts.push(text);
-                patterns.push(PatternRef::Entry {
+                patterns.push(Pattern {
                     entry: i as u32,
-                    needs_elongated,
+                    elongated: if needs_elongated.is_empty() {
+                        Pattern::ANYWHERE
+                    } else {
+                        elongated.push(needs_elongated);
+                        (elongated.len() - 1) as u32
+                    },
+                    len: text.len() as u32,
+                    mode: e.mode,
+                    only_in: e.only_in_own_language().then_some(e.language),
                 });
+                texts.push(text);
             }
         }
         for a in &lexicon.allow {
+            patterns.push(Pattern {
+                entry: Pattern::ALLOW,
+                elongated: Pattern::ANYWHERE,
+                len: a.pattern.len() as u32,
+                mode: MatchMode::Word,
+                only_in: None,
+            });
             texts.push(a.pattern.clone());
-            patterns.push(PatternRef::Allow);
         }
-        let modes = patterns
-            .iter()
-            .map(|p| match p {
-                PatternRef::Entry { entry, .. } => lexicon.entries[*entry as usize].mode,
-                PatternRef::Allow => MatchMode::Word,
-            })
-            .collect();
         // A DFA: one table lookup per byte of text (see `candidates`).
         let ac = aho_corasick::dfa::Builder::new()
             .start_kind(aho_corasick::StartKind::Unanchored)
@@ -193,9 +215,9 @@ impl Matcher {
         Ok(Matcher {
             ac,
             patterns,
+            elongated,
             readings,
             slurs,
-            modes,
             compounds,
         })
     }
@@ -204,7 +226,7 @@ impl Matcher {
     /// overlapping scan: each pattern occurrence ending at each byte, less those that begin
     /// inside a word and are not substring entries (on real text most of them, since learned
     /// lists hold words such as `in`), and whole-word patterns that run on into a word.
-    fn candidates(&self, text: &str, mut each: impl FnMut(usize, usize, &PatternRef)) {
+    fn candidates(&self, text: &str, mut each: impl FnMut(usize, usize, &Pattern)) {
         let bytes = text.as_bytes();
         let Ok(mut sid) = self.ac.start_state(Anchored::No) else {
             return;
@@ -217,11 +239,10 @@ impl Matcher {
             let end = k + 1;
             // A match state also carries every pattern that is a suffix of its path.
             for m in 0..self.ac.match_len(sid) {
-                let pid = self.ac.match_pattern(sid, m);
-                let start = end - self.ac.pattern_len(pid);
-                let pid = pid.as_usize();
-                if word_bounded(text, start, end, self.modes[pid]) {
-                    each(start, end, &self.patterns[pid]);
+                let p = &self.patterns[self.ac.match_pattern(sid, m).as_usize()];
+                let start = end - p.len as usize;
+                if word_bounded(text, start, end, p.mode) {
+                    each(start, end, p);
                 }
             }
         }
@@ -234,22 +255,26 @@ impl Matcher {
         let text = n.text();
         let mut hits: Vec<Hit> = Vec::with_capacity(text.len() / 4);
         let mut allowed: Vec<(usize, usize)> = Vec::new();
-        self.candidates(text, |start, end, pattern| match pattern {
-            PatternRef::Allow => allowed.push((start, end)),
-            PatternRef::Entry { entry, needs_elongated } => {
-                let e = &entries[*entry as usize];
-                if e.only_in_own_language() && e.language != language {
-                    return;
-                }
-                if !needs_elongated.iter().all(|&o| n.is_elongated(start + o as usize)) {
-                    return;
-                }
-                hits.push(Hit {
-                    entry: *entry,
-                    start,
-                    end,
-                });
+        self.candidates(text, |start, end, p| {
+            if p.entry == Pattern::ALLOW {
+                allowed.push((start, end));
+                return;
             }
+            if p.only_in.is_some_and(|l| l != language) {
+                return;
+            }
+            if p.elongated != Pattern::ANYWHERE
+                && !self.elongated[p.elongated as usize]
+                    .iter()
+                    .all(|&o| n.is_elongated(start + o as usize))
+            {
+                return;
+            }
+            hits.push(Hit {
+                entry: p.entry,
+                start,
+                end,
+            });
         });
         if !allowed.is_empty() {
             // Only matches inside an allowlisted word go: `cock*` in "cocktail", not the phrase
@@ -407,16 +432,17 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn word_bounded(text: &str, start: usize, end: usize, mode: MatchMode) -> bool {
-    // Neighbours are nearly always ASCII: read the byte, decode a char only when it is not.
+    // Neighbours are nearly always ASCII: read the byte in a table, decode a char only when it
+    // is not.
     let bytes = text.as_bytes();
     let before_ok = || match start.checked_sub(1).map(|i| bytes[i]) {
         None => true,
-        Some(b) if b.is_ascii() => !is_word(b as char),
+        Some(b) if b.is_ascii() => !ASCII_WORD[b as usize],
         Some(_) => !text[..start].chars().next_back().is_some_and(is_word),
     };
     let after_ok = || match bytes.get(end) {
         None => true,
-        Some(&b) if b.is_ascii() => !is_word(b as char),
+        Some(&b) if b.is_ascii() => !ASCII_WORD[b as usize],
         Some(_) => !text[end..].chars().next().is_some_and(is_word),
     };
     match mode {
@@ -425,6 +451,17 @@ fn word_bounded(text: &str, start: usize, end: usize, mode: MatchMode) -> bool {
         MatchMode::Substring => true,
     }
 }
+
+/// [`is_word`] for each ASCII byte.
+static ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == MASK as u8;
+        b += 1;
+    }
+    t
+};
 
 /// The pattern itself plus, for each subset of its (first few) double letters, the variant with
 /// those doubles single, and where the elongated letters must be.
@@ -592,6 +629,13 @@ mod tests {
             .map(|h| lex.entries[h.entry as usize].term.clone())
             .map(|t| t.to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_ascii_word_table_is_is_word() {
+        for b in 0u8..128 {
+            assert_eq!(ASCII_WORD[b as usize], is_word(b as char), "byte {b}");
+        }
     }
 
     macro_rules! cases {
