@@ -1,14 +1,15 @@
 //! The fast path of [`normalize`](super::normalize) for the common comment: ASCII, perhaps
-//! with typographic punctuation, that none of the rewriting stages would touch.
+//! with typographic punctuation, that no rewriting stage but the leet reading would touch.
 //!
 //! For such a comment the four stages reduce to: lowercase, fold curly quotes, dashes and the
-//! like to their ASCII forms, drop apostrophes between two word characters, read `-` and `_` as
-//! spaces, and collapse whitespace (leading and trailing runs go, inner runs become one space).
-//! [`plain`] does exactly that over bytes, with no per-character `Unit`s, and gives up (`None`)
-//! the moment the comment needs anything else: another non-ASCII character (accented Latin
-//! letters that stage 1 folds to ASCII letters, `é` or `ü`, are read as those), a control
-//! character, a token that stage 2 would rewrite (`1d10t`, `f*ck`), a spelled-out chain
-//! (`f.u.c.k`, `k i l l`) or a letter three times in a row. Then the general path runs from the
+//! like to their ASCII forms, read leet digits and symbols in tokens with letters as letters
+//! (`1d10t`, and the user names and ordinals of real comments: `WM1`, `12th`), drop apostrophes
+//! between two word characters, read `-` and `_` as spaces, and collapse whitespace (leading
+//! and trailing runs go, inner runs become one space). [`plain`] does exactly that over bytes,
+//! with no per-character `Unit`s, and gives up (`None`) the moment the comment needs anything
+//! else: another non-ASCII character (accented Latin letters that stage 1 folds to ASCII
+//! letters, `é` or `ü`, are read as those), a control character, a mask (`f*ck`), a
+//! spelled-out chain (`f.u.c.k`, `k i l l`) or a letter three times in a row. Then the general path runs from the
 //! start, so the result never depends on which path ran; `plain_equals_the_stages` in the
 //! parent's tests holds it to that.
 //!
@@ -20,8 +21,8 @@
 //! ```
 
 use super::{
-    ascii_run_end, is_spelling_separator, leet_wordish, neighbours_allow, separator_run, LeetTable, Normalized, Origin,
-    ASCII_FOLD,
+    ascii_run_end, is_mask_symbol, is_spelling_separator, leet_wordish, neighbours_allow, separator_run, LeetTable,
+    Normalized, Origin, ASCII_FOLD,
 };
 
 /// Non-ASCII characters this path folds itself, each to what stage 1 makes of it (checked by
@@ -77,10 +78,69 @@ pub(super) fn plain(original: &str, leet: &LeetTable) -> Option<Normalized> {
     }
     // Checked up front: it is vectorized, and most comments are ASCII.
     if bytes.is_ascii() {
-        return fold(bytes, None, leet);
+        return fold_reading_leet(bytes, None, leet);
     }
     let (folded, spans) = transcode(original)?;
-    fold(&folded, Some(&spans), leet)
+    fold_reading_leet(&folded, Some(&spans), leet)
+}
+
+/// Why [`fold`] stopped short of a result.
+enum Stop {
+    /// The comment needs the four stages.
+    GiveUp,
+    /// A token with letters holds a leet symbol stage 2 may read as a letter (`WM1`, `12th`,
+    /// `Mike33`: user names, ordinals and models, common enough that the stages' cost showed).
+    Leet,
+}
+
+/// [`fold`], and where it meets a token stage 2 would rewrite, [`fold`] again over the bytes
+/// with stage 2's letters in place ([`read_leet`]). Every stage after 2 reads those letters
+/// as letters, and so does [`fold`]: the result is the stages' all the same.
+fn fold_reading_leet(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<Normalized> {
+    match fold(bytes, spans, leet) {
+        Ok(n) => Some(n),
+        Err(Stop::GiveUp) => None,
+        // A second `Leet` stop is a symbol the rewrite left whose neighbours now differ: rare,
+        // and the stages take it.
+        Err(Stop::Leet) => fold(&read_leet(bytes, leet)?, spans, leet).ok(),
+    }
+}
+
+/// Stage 2 over ASCII `bytes` (transcoded, one byte per stage-1 unit): each whitespace-delimited
+/// token with letters, of at most 64 bytes, gets the letter of every leet symbol its neighbours
+/// allow, read off the token as it was; as [`super::rewrite_leet_token`] does. `None` where a
+/// mask symbol would be read as a mask (`f*ck`): masks are the stages' to mark.
+fn read_leet(bytes: &[u8], leet: &LeetTable) -> Option<Vec<u8>> {
+    let folded = |b: u8| ASCII_FOLD[b as usize].0;
+    let mut out = bytes.to_vec();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| folded(b) == b' ')
+            .map_or(bytes.len(), |k| start + k);
+        let token = &bytes[start..end];
+        let letters = token.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        if letters > 0 && token.len() <= 64 {
+            let wordish = |j: usize| token.get(j).is_some_and(|&b| leet_wordish(folded(b) as char, leet));
+            for (j, &b) in token.iter().enumerate() {
+                let c = folded(b) as char;
+                if !leet.candidate[c as usize] {
+                    continue;
+                }
+                let allowed = neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1));
+                if is_mask_symbol(c) {
+                    if allowed && letters >= 2 {
+                        return None;
+                    }
+                } else if let Some(letter) = leet.get(c).filter(|_| allowed) {
+                    out[start + j] = letter as u8;
+                }
+            }
+        }
+        start = end + 1;
+    }
+    Some(out)
 }
 
 /// Byte range of the original, per byte of a transcoded comment.
@@ -130,7 +190,7 @@ pub(super) static STOP: [bool; 128] = {
 /// The fast path proper, over ASCII `bytes` whose byte `k` stands for `spans[k]` of the
 /// original (byte `k` itself when `None`). Runs between stop bytes are copied in bulk (most of
 /// a comment); each stop byte is looked at on its own.
-fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<Normalized> {
+fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Result<Normalized, Stop> {
     let n = bytes.len();
     let word = |k: usize| k < n && ASCII_FOLD[bytes[k] as usize].1;
     // Byte `k` comes right after a one-letter word: where a spelled-out chain may start.
@@ -169,13 +229,13 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
             // A stop byte.
             let f = ASCII_FOLD[bytes[i] as usize].0;
             if f == 0 {
-                return None; // a control character
+                return Err(Stop::GiveUp); // a control character
             }
             if is_spelling_separator(f as char) && after_lone_letter(i) && starts_chain(bytes, i - 1) {
-                return None;
+                return Err(Stop::GiveUp);
             }
             if leet.candidate[f as usize] && i >= letterless_until && rewritable(bytes, i, leet) {
-                letterless_until = letterless_token_end(bytes, i)?;
+                letterless_until = letterless_token_end(bytes, i).ok_or(Stop::Leet)?;
             }
             if matches!(f, b' ' | b'-' | b'_') {
                 let (start, end) = span(i);
@@ -223,13 +283,13 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<
                 seen | (a == b && b == c && a.is_ascii_alphabetic())
             });
         if triple {
-            return None;
+            return Err(Stop::GiveUp);
         }
         i = end;
     }
     // Only ASCII bytes were pushed, so this never fails.
-    let text = String::from_utf8(text).ok()?;
-    Some(Normalized { text, origin })
+    let text = String::from_utf8(text).map_err(|_| Stop::GiveUp)?;
+    Ok(Normalized { text, origin })
 }
 
 /// The end of the whitespace-delimited token around `i` if it has no letter (stage 2 leaves
