@@ -62,11 +62,19 @@ const ASCII_CLASS: [u8; 128] = {
 };
 
 /// The tokenizer's class of the character at byte `i` (a char boundary) and its length.
+/// Inlined for its ASCII test: the tokenizer asks for every byte between words.
+#[inline]
 fn class_at(text: &str, i: usize) -> (u8, usize) {
     let b = text.as_bytes()[i];
     if b.is_ascii() {
         return (ASCII_CLASS[b as usize], 1);
     }
+    class_of_char(text, i)
+}
+
+/// [`class_at`] for a multi-byte character, out of line.
+#[cold]
+fn class_of_char(text: &str, i: usize) -> (u8, usize) {
     match text[i..].chars().next() {
         Some(c) if c.is_alphanumeric() => (TOK, c.len_utf8()),
         Some(c @ ('\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}')) => (QUOTE, c.len_utf8()),
