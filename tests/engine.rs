@@ -158,6 +158,10 @@ decisions! {
     answering_no: "no i would like if you die" => [Review, Reject], Category::Threat;
     want_you_dead: "I want you dead" => [Review, Reject], Category::Threat;
     chop_you_up: "I will get an axe and chop you up" => [Reject], Category::Threat;
+    // Crude nouns for a person, in a frame that calls someone one.
+    you_are_an_ass: "You are an ass, not a fool." => [Review, Reject], Category::Insult;
+    boss_is_a_prick: "my boss is a fat prick" => [Review, Reject], Category::Insult;
+    split_a_hole: "Take the hint, you're an a-hole." => [Review, Reject], Category::Insult;
     // Names that are also crude words.
     senator_dick: "Senator Dick Durbin spoke about the border bill." => [Allow];
     dick_cheney: "Dick Cheney was vice president" => [Allow];

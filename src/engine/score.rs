@@ -162,6 +162,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         });
     }
     insult::mild_second_person(&tokens, &mut findings);
+    insult::profane_names(&tokens, &names, &mut findings);
     // One aimed-insult finding per rule and cue: "is an entitled little bitch boy" is one act
     // of name-calling, however many list entries it contains.
     findings.sort_by_key(|f| (f.rule, f.start, std::cmp::Reverse(f.end)));

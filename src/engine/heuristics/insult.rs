@@ -169,6 +169,49 @@ pub fn mild_second_person(tokens: &[Token<'_>], out: &mut Vec<Finding>) {
     }
 }
 
+/// "you are an ass", "you dick", "youre a fat prick", "Raul is a fat prick": a crude noun for a
+/// person ([`cue::PROFANE_NAME`]) in a frame that calls someone it, with only intensifiers or
+/// character words between. Anywhere else the word is swearing or the body ("kick ass", "kiss
+/// your ass", "a pain in the ass", "a dick move"), and a possessive never aims it. `names`:
+/// spans that are a person's name ("Dick Cheney", see `first_name_spans`).
+pub fn profane_names(tokens: &[Token<'_>], names: &[(usize, usize)], out: &mut Vec<Finding>) {
+    for (at, t) in tokens.iter().enumerate() {
+        if t.cues & cue::PROFANE_NAME == 0 || t.quoted || names.iter().any(|&(s, e)| s <= t.start && t.end <= e) {
+            continue;
+        }
+        let same = |i: usize| tokens[i].clause == t.clause;
+        if tokens
+            .get(at + 1)
+            .is_some_and(|n| n.clause == t.clause && is_thing_noun(n.text))
+        {
+            continue;
+        }
+        let mut i = at;
+        while i > 0 && same(i - 1) && (is_intensifier(tokens[i - 1].text) || tokens[i - 1].cues & cue::MILD_INSULT != 0)
+        {
+            i -= 1;
+        }
+        let Some(k) = i.checked_sub(1).filter(|&k| same(k)) else {
+            continue;
+        };
+        let subject = |k: usize| k > 0 && same(k - 1) && matches!(tokens[k - 1].text, "you" | "u" | "ya");
+        let found = match tokens[k].text {
+            "you" | "u" | "youre" => Some((k, "insult/second-person")),
+            "are" | "r" | "re" | "were" if subject(k) => Some((k - 1, "insult/second-person")),
+            _ => name_called(tokens, i, at).map(|from| (from, "insult/name-calling")),
+        };
+        if let Some((from, rule)) = found {
+            out.push(Finding {
+                category: Category::Insult,
+                rule,
+                term: format!("{} … {}", tokens[from].text, t.text),
+                start: tokens[from].start,
+                end: t.end,
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tokenize;
@@ -250,5 +293,34 @@ mod tests {
         your_thing_judged: "your comment is stupid", "stupid" => None,
         tu_cosa: "tu comentario es estupido", "estupido" => None,
         your_thing_and_you: "your comment is stupid, you moron", "moron" => Some("insult/second-person"),
+    }
+
+    fn profane(text: &str) -> Vec<String> {
+        let n = crate::engine::normalize::normalize(text, &Default::default());
+        let t = tokenize(n.text());
+        let mut out = Vec::new();
+        profane_names(&t, &[], &mut out);
+        out.into_iter().map(|f| format!("{} {}", f.rule, f.term)).collect()
+    }
+
+    #[test]
+    fn crude_nouns_insult_only_when_someone_is_called_one() {
+        for (text, want) in [
+            ("You are an ass, not a fool.", Some("insult/second-person you … ass")),
+            ("you dick", Some("insult/second-person you … dick")),
+            ("youre such a fat prick", Some("insult/second-person youre … prick")),
+            ("Raul is a fat prick.", Some("insult/name-calling raul … prick")),
+            ("my boss is a total ass", Some("insult/name-calling boss … ass")),
+            ("I will kick your ass", None),
+            ("you kick ass", None),
+            ("this is a pain in the ass", None),
+            ("kiss my ass", None),
+            ("that was a dick move", None),
+            ("I was an ass yesterday", None),
+            ("\"you are an ass\", he wrote", None),
+        ] {
+            let got = profane(text);
+            assert_eq!(got.first().map(String::as_str), want, "{text}: {got:?}");
+        }
     }
 }

@@ -724,6 +724,14 @@ const MILD_INSULTS: &[&str] = &[
     "ridiculo", "ridicula",
 ];
 
+/// Crude nouns that name a person when someone is called one: "you are an ass", "Raul is a fat
+/// prick", "you dick". Of anything else they are body words or swearing ("kick ass", "your
+/// ass", "a pain in the ass"), so only the name-calling frames make them insults.
+#[rustfmt::skip]
+const PROFANE_NAMES: &[&str] = &[
+    "ass", "arse", "dick", "prick", "cunt", "twat", "turd",
+];
+
 /// Verbs that, given people as their object in a command, can only mean harming them: "hang the
 /// traitors". Not "beat", "bury" or "destroy", which win elections and arguments.
 pub fn kills_people(verb: &str) -> bool {
@@ -905,6 +913,7 @@ pub mod cue {
     pub const MILD_INSULT: u16 = 2048;
     /// Crude words that are also names ("Dick Cheney", "Van Dyke"): see `first_name_spans`.
     pub const NAME_WORD: u16 = 4096;
+    pub const PROFANE_NAME: u16 = 8192;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -934,6 +943,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::DEHUMANIZING, DEHUMANIZING_WORDS),
         (cue::MILD_INSULT, MILD_INSULTS),
         (cue::NAME_WORD, &["dick", "dyke"]),
+        (cue::PROFANE_NAME, PROFANE_NAMES),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
@@ -970,6 +980,7 @@ mod tests {
             DESERVE_CUES,
             BODY_VIOLENT_VERBS,
             MILD_INSULTS,
+            PROFANE_NAMES,
         ] {
             for &w in words {
                 let n = crate::engine::normalize::normalize(w, &Default::default());
