@@ -233,12 +233,20 @@ mod tests {
         )*};
     }
 
-    fn mild(text: &str) -> Vec<String> {
+    /// What a frame rule finds in `text`: each finding as `rule term`.
+    fn frame(text: &str, rule: impl Fn(&[Token<'_>], &mut Vec<Finding>)) -> Vec<String> {
         let n = crate::engine::normalize::normalize(text, &Default::default());
         let t = tokenize(n.text());
         let mut out = Vec::new();
-        mild_second_person(&t, &mut out);
-        out.into_iter().map(|f| f.term).collect()
+        rule(&t, &mut out);
+        out.into_iter().map(|f| format!("{} {}", f.rule, f.term)).collect()
+    }
+
+    fn mild(text: &str) -> Vec<String> {
+        frame(text, mild_second_person)
+            .into_iter()
+            .map(|f| f.trim_start_matches("insult/second-person ").to_string())
+            .collect()
     }
 
     #[test]
@@ -296,11 +304,7 @@ mod tests {
     }
 
     fn profane(text: &str) -> Vec<String> {
-        let n = crate::engine::normalize::normalize(text, &Default::default());
-        let t = tokenize(n.text());
-        let mut out = Vec::new();
-        profane_names(&t, &[], &mut out);
-        out.into_iter().map(|f| format!("{} {}", f.rule, f.term)).collect()
+        frame(text, |t, out| profane_names(t, &[], out))
     }
 
     #[test]
