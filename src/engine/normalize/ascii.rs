@@ -21,8 +21,8 @@
 //! ```
 
 use super::{
-    ascii_run_end, is_mask_symbol, is_spelling_separator, leet_wordish, neighbours_allow, separator_run, LeetTable,
-    Normalized, Origin, ASCII_FOLD,
+    ascii_run_end, ascii_unit, is_spelling_separator, leet_wordish, neighbours_allow, rewrite_leet_token,
+    separator_run, LeetTable, Normalized, Origin, Unit, ASCII_FOLD,
 };
 
 /// Non-ASCII characters this path folds itself, each to what stage 1 makes of it (checked by
@@ -106,39 +106,24 @@ fn fold_reading_leet(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTabl
     }
 }
 
-/// Stage 2 over ASCII `bytes` (transcoded, one byte per stage-1 unit): each whitespace-delimited
-/// token with letters, of at most 64 bytes, gets the letter of every leet symbol its neighbours
-/// allow, read off the token as it was; as [`super::rewrite_leet_token`] does. `None` where a
-/// mask symbol would be read as a mask (`f*ck`): masks are the stages' to mark.
+/// Stage 2 itself ([`super::rewrite_leet_token`]) over each whitespace-delimited token of ASCII
+/// `bytes` (transcoded, one byte per stage-1 unit) that holds a leet or mask symbol, its
+/// letters written back over the bytes. A mask it marks stays a mask symbol, which [`fold`]
+/// leaves to the stages. `None` if a letter it writes is not ASCII.
 fn read_leet(bytes: &[u8], leet: &LeetTable) -> Option<Vec<u8>> {
     let folded = |b: u8| ASCII_FOLD[b as usize].0;
     let mut out = bytes.to_vec();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| folded(b) == b' ')
-            .map_or(bytes.len(), |k| start + k);
-        let token = &bytes[start..end];
-        let letters = token.iter().filter(|b| b.is_ascii_alphabetic()).count();
-        if letters > 0 && token.len() <= 64 {
-            let wordish = |j: usize| token.get(j).is_some_and(|&b| leet_wordish(folded(b) as char, leet));
-            for (j, &b) in token.iter().enumerate() {
-                let c = folded(b) as char;
-                if !leet.candidate[c as usize] {
-                    continue;
-                }
-                let allowed = neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1));
-                if is_mask_symbol(c) {
-                    if allowed && letters >= 2 {
-                        return None;
-                    }
-                } else if let Some(letter) = leet.get(c).filter(|_| allowed) {
-                    out[start + j] = letter as u8;
-                }
+    for token in out.split_mut(|&b| folded(b) == b' ') {
+        if !token.iter().any(|&b| leet.candidate[folded(b) as usize]) {
+            continue;
+        }
+        let mut units: Vec<Unit> = token.iter().map(|&b| ascii_unit(b, 0, 0)).collect();
+        rewrite_leet_token(&mut units, leet);
+        for (b, u) in token.iter_mut().zip(&units) {
+            if u.ch != folded(*b) as char {
+                *b = u8::try_from(u.ch).ok().filter(u8::is_ascii)?;
             }
         }
-        start = end + 1;
     }
     Some(out)
 }
