@@ -141,30 +141,18 @@ pub fn mild_second_person(tokens: &[Token<'_>], out: &mut Vec<Finding>) {
         if t.cues & cue::MILD_INSULT == 0 || t.quoted {
             continue;
         }
-        let same = |i: usize| tokens[i].clause == t.clause;
-        let mut i = at;
-        while i > 0 && same(i - 1) && is_intensifier(tokens[i - 1].text) {
-            i -= 1;
-        }
-        let Some(k) = i.checked_sub(1).filter(|&k| same(k)) else {
+        let Some((_, k)) = frame_before(tokens, at, |w| is_intensifier(w.text)) else {
             continue;
         };
-        let subject = |k: usize| k > 0 && same(k - 1) && matches!(tokens[k - 1].text, "you" | "u" | "ya" | "tu");
         let from = match tokens[k].text {
             "youre" | "ur" | "eres" | "sos" => Some(k),
             // The misspelt "your annoying", not "your annoying sister".
-            "your" if at + 1 == tokens.len() || !same(at + 1) => Some(k),
-            "are" | "r" | "re" if subject(k) => Some(k - 1),
+            "your" if tokens.get(at + 1).is_none_or(|n| n.clause != t.clause) => Some(k),
+            "are" | "r" | "re" if you_before(tokens, k) => Some(k - 1),
             _ => None,
         };
         if let Some(from) = from {
-            out.push(Finding {
-                category: Category::Insult,
-                rule: "insult/second-person",
-                term: format!("{} … {}", tokens[from].text, t.text),
-                start: tokens[from].start,
-                end: t.end,
-            });
+            out.push(called(tokens, from, at, "insult/second-person"));
         }
     }
 }
@@ -179,36 +167,52 @@ pub fn profane_names(tokens: &[Token<'_>], names: &[(usize, usize)], out: &mut V
         if t.cues & cue::PROFANE_NAME == 0 || t.quoted || names.iter().any(|&(s, e)| s <= t.start && t.end <= e) {
             continue;
         }
-        let same = |i: usize| tokens[i].clause == t.clause;
         if tokens
             .get(at + 1)
             .is_some_and(|n| n.clause == t.clause && is_thing_noun(n.text))
         {
             continue;
         }
-        let mut i = at;
-        while i > 0 && same(i - 1) && (is_intensifier(tokens[i - 1].text) || tokens[i - 1].cues & cue::MILD_INSULT != 0)
-        {
-            i -= 1;
-        }
-        let Some(k) = i.checked_sub(1).filter(|&k| same(k)) else {
+        let between = |w: &Token<'_>| is_intensifier(w.text) || w.cues & cue::MILD_INSULT != 0;
+        let Some((i, k)) = frame_before(tokens, at, between) else {
             continue;
         };
-        let subject = |k: usize| k > 0 && same(k - 1) && matches!(tokens[k - 1].text, "you" | "u" | "ya");
         let found = match tokens[k].text {
             "you" | "u" | "youre" => Some((k, "insult/second-person")),
-            "are" | "r" | "re" | "were" if subject(k) => Some((k - 1, "insult/second-person")),
+            "are" | "r" | "re" | "were" if you_before(tokens, k) => Some((k - 1, "insult/second-person")),
             _ => name_called(tokens, i, at).map(|from| (from, "insult/name-calling")),
         };
         if let Some((from, rule)) = found {
-            out.push(Finding {
-                category: Category::Insult,
-                rule,
-                term: format!("{} … {}", tokens[from].text, t.text),
-                start: tokens[from].start,
-                end: t.end,
-            });
+            out.push(called(tokens, from, at, rule));
         }
+    }
+}
+
+/// The frame before the word at `at`: back over the words `between` admits in its clause, the
+/// first of them (or `at`) and the word before them, if that word is in the clause too.
+fn frame_before(tokens: &[Token<'_>], at: usize, between: impl Fn(&Token<'_>) -> bool) -> Option<(usize, usize)> {
+    let clause = tokens[at].clause;
+    let mut i = at;
+    while i > 0 && tokens[i - 1].clause == clause && between(&tokens[i - 1]) {
+        i -= 1;
+    }
+    let k = i.checked_sub(1).filter(|&k| tokens[k].clause == clause)?;
+    Some((i, k))
+}
+
+/// Whether the copula at `k` has the reader as its subject: "you are", "u r".
+fn you_before(tokens: &[Token<'_>], k: usize) -> bool {
+    k > 0 && tokens[k - 1].clause == tokens[k].clause && matches!(tokens[k - 1].text, "you" | "u" | "ya" | "tu")
+}
+
+/// The insult finding from token `from` to the word at `at`.
+fn called(tokens: &[Token<'_>], from: usize, at: usize, rule: &'static str) -> Finding {
+    Finding {
+        category: Category::Insult,
+        rule,
+        term: format!("{} … {}", tokens[from].text, tokens[at].text),
+        start: tokens[from].start,
+        end: tokens[at].end,
     }
 }
 
