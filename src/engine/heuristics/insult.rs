@@ -136,9 +136,12 @@ fn is_intensifier(w: &str) -> bool {
 /// ([`cue::MILD_INSULT`]) said to the reader, as their subject, with only intensifiers between. The
 /// words are no wordlist entries (a movie can be boring), so only this frame makes them insults,
 /// with the second-person rule's weight. A negation between ("you are not boring") breaks the frame.
+/// A noun for a person ([`cue::PERSON_NOUN`]) is also read after a bare "you" ("you noob"), but
+/// not in a question, a report or thanks ("are you a racist?", "he called you a fraud", "thank
+/// you nerds").
 pub fn mild_second_person(tokens: &[Token<'_>], out: &mut Vec<Finding>) {
     for (at, t) in tokens.iter().enumerate() {
-        if t.cues & cue::MILD_INSULT == 0 || t.quoted {
+        if t.cues & (cue::MILD_INSULT | cue::PERSON_NOUN) == 0 || t.quoted {
             continue;
         }
         let Some((_, k)) = frame_before(tokens, at, |w| is_intensifier(w.text)) else {
@@ -146,9 +149,16 @@ pub fn mild_second_person(tokens: &[Token<'_>], out: &mut Vec<Finding>) {
         };
         let from = match tokens[k].text {
             "youre" | "ur" | "eres" | "sos" => Some(k),
-            // The misspelt "your annoying", not "your annoying sister".
-            "your" if tokens.get(at + 1).is_none_or(|n| n.clause != t.clause) => Some(k),
+            // The misspelt "your annoying" and "your a fraud", not "your annoying sister": a
+            // possessive neither ends a clause nor takes an article.
+            "your"
+                if tokens.get(at + 1).is_none_or(|n| n.clause != t.clause)
+                    || (k + 1 < at && matches!(tokens[k + 1].text, "a" | "an")) =>
+            {
+                Some(k)
+            }
             "are" | "r" | "re" if you_before(tokens, k) => Some(k - 1),
+            "you" | "u" if t.cues & cue::PERSON_NOUN != 0 && !asked_or_reported(tokens, k) => Some(k),
             _ => None,
         };
         if let Some(from) = from {
@@ -198,6 +208,16 @@ fn frame_before(tokens: &[Token<'_>], at: usize, between: impl Fn(&Token<'_>) ->
     }
     let k = i.checked_sub(1).filter(|&k| tokens[k].clause == clause)?;
     Some((i, k))
+}
+
+/// Whether the "you" at `k` is asked about or reported ("are you a fraud", "called you a fraud").
+fn asked_or_reported(tokens: &[Token<'_>], k: usize) -> bool {
+    k > 0
+        && tokens[k - 1].clause == tokens[k].clause
+        && [
+            "are", "were", "am", "is", "if", "call", "calls", "called", "calling", "think", "thought", "thank", "love",
+        ]
+        .contains(&tokens[k - 1].text)
 }
 
 /// Whether the copula at `k` has the reader as its subject: "you are", "u r".
@@ -329,6 +349,27 @@ mod tests {
         ] {
             let got = profane(text);
             assert_eq!(got.first().map(String::as_str), want, "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn nouns_for_a_person_insult_only_the_reader_called_one() {
+        for (text, want) in [
+            ("You're a fraud DAVE", Some("youre … fraud")),
+            ("Your a racist. Excuse me?", Some("your … racist")),
+            ("you are such a joke", Some("you … joke")),
+            ("See the edit reason you muppet.", Some("you … muppet")),
+            ("u noob", Some("u … noob")),
+            ("are you a racist?", None),
+            ("he called you a fraud", None),
+            ("thank you nerds", None),
+            ("your fake account was banned", None),
+            ("the fraud case went to court", None),
+            ("that is a joke", None),
+            ("he is a fraud", None),
+            ("you are not a fraud", None),
+        ] {
+            assert_eq!(mild(text).first().map(String::as_str), want, "{text}");
         }
     }
 }

@@ -724,6 +724,19 @@ const MILD_INSULTS: &[&str] = &[
     "ridiculo", "ridicula",
 ];
 
+/// Nouns for a person that insult when the reader is called one: "you're a fraud", "your a
+/// racist", "you noob". Of anyone else they are news ("a fraud case", "the racist attack") or
+/// banter, and most name no one at all, so they are no wordlist entries. Words already in the
+/// insult list (`liar`, `loser`) are read by the aimed-insult rules instead.
+#[rustfmt::skip]
+const PERSON_NOUNS: &[&str] = &[
+    "fraud", "frauds", "racist", "racists", "bigot", "bigots", "noob", "noobs", "muppet", "muppets",
+    "nerd", "nerds", "joke", "failure", "homo", "homos", "wannabe", "poser", "crybaby", "whiner",
+    "brat", "chump", "fatso", "scrub", "leech", "moocher", "freeloader", "charlatan", "scammer",
+    "phony", "phoney", "fake", "bully", "thief", "cheater", "psychopath", "sociopath", "maniac",
+    "nutter", "slob", "hack", "disappointment", "embarrassment", "laughingstock",
+];
+
 /// Crude nouns that name a person when someone is called one: "you are an ass", "Raul is a fat
 /// prick", "you dick". Of anything else they are body words or swearing ("kick ass", "your
 /// ass", "a pain in the ass"), so only the name-calling frames make them insults.
@@ -914,6 +927,7 @@ pub mod cue {
     /// Crude words that are also names ("Dick Cheney", "Van Dyke"): see `first_name_spans`.
     pub const NAME_WORD: u16 = 4096;
     pub const PROFANE_NAME: u16 = 8192;
+    pub const PERSON_NOUN: u16 = 16384;
 }
 
 /// The cue words by flags, and a filter in front of the map: most tokens share neither first
@@ -944,6 +958,7 @@ static CUES: std::sync::LazyLock<Cues> = std::sync::LazyLock::new(|| {
         (cue::MILD_INSULT, MILD_INSULTS),
         (cue::NAME_WORD, &["dick", "dyke"]),
         (cue::PROFANE_NAME, PROFANE_NAMES),
+        (cue::PERSON_NOUN, PERSON_NOUNS),
     ] {
         for &w in words {
             *cues.flags.entry(w).or_insert(0) |= flag;
@@ -981,6 +996,7 @@ mod tests {
             BODY_VIOLENT_VERBS,
             MILD_INSULTS,
             PROFANE_NAMES,
+            PERSON_NOUNS,
         ] {
             for &w in words {
                 let n = crate::engine::normalize::normalize(w, &Default::default());
