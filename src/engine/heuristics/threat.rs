@@ -174,7 +174,9 @@ fn intent_violence_target(
     // After a determiner: a person named by an insult ("kill the shithead"), or people named
     // plainly ("hang the traitors", "kill all the politicians") when the verb can only mean
     // harming them, never "beat the Democrats" at the polls.
-    let insulted = || {
+    // `own`: the speaker's intent, where an apostrophe-less possessive ("the editors draft")
+    // must not pass, so the people must end the clause or be followed by a function word.
+    let insulted = |own: bool| {
         if reach != Reach::Anyone {
             return None;
         }
@@ -183,16 +185,30 @@ fn intent_violence_target(
             Some("the" | "that" | "this" | "these" | "those" | "all")
         );
         let people = |i: usize| {
+            let after = tokens.get(i + 1).filter(|t| t.clause == tokens[i].clause);
             kills_people(verb)
                 && is_people_noun(tokens[i].text)
-                && tokens.get(i + 1).is_none_or(|t| !matches!(t.text, "s" | "of"))
+                && if own {
+                    after.is_none_or(|t| is_after_object(t.text))
+                } else {
+                    tokens.get(i + 1).is_none_or(|t| !matches!(t.text, "s" | "of"))
+                }
         };
         // The determiner, then up to three words ("all the corrupt politicians").
         determiner
             .then(|| same_sentence(tokens, at, at + 2, at + 5).find(|&i| (marks.insult)(i) || people(i)))
             .flatten()
     };
-    let insulted = if command { insulted() } else { None };
+    // The speaker's own intent names its victims the same way: "I'm going to kill the founder",
+    // "we will hang the traitors". Not another's ("the regime is going to execute the
+    // protesters" is news) nor an opinion ("they should execute the murderers").
+    let insulted = if command {
+        insulted(false)
+    } else if intent.is_some_and(|i| first_person_intent(tokens, i)) {
+        insulted(true)
+    } else {
+        None
+    };
     let target = target.or(insulted);
     let intent = intent.or_else(|| (command && (person_next(&next) || insulted.is_some())).then_some(at));
     if let (Some(i), Some(t)) = (intent, target) {
@@ -203,6 +219,32 @@ fn intent_violence_target(
         words.dedup();
         push(tokens, "threat/intent-violence-target", at, (from, to), &words, out);
     }
+}
+
+/// Words that may follow a verb's object in its clause: "kill the founder of ...", "... who
+/// wrote this", "... tonight".
+#[rustfmt::skip]
+fn is_after_object(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "who" | "that" | "and" | "in" | "at" | "with" | "for" | "now" | "already" | "tonight"
+            | "today" | "tomorrow" | "soon" | "if" | "when" | "because" | "first" | "too"
+    )
+}
+
+/// Whether the intent word at `i` is the speaker's: a first-person form ("ill", "imma", "voy"),
+/// or "i"/"we" at most two words before it in its clause ("I am going to", "we will").
+fn first_person_intent(tokens: &[Token<'_>], i: usize) -> bool {
+    if matches!(
+        tokens[i].text,
+        "ill" | "id" | "ima" | "imma" | "lets" | "voy" | "vamos" | "quiero" | "queremos"
+    ) {
+        return true;
+    }
+    let clause = tokens[i].clause;
+    tokens[i.saturating_sub(2)..i]
+        .iter()
+        .any(|t| t.clause == clause && matches!(t.text, "i" | "im" | "we" | "ive"))
 }
 
 /// Whether the violent verb at `at` gives a command: the plain verb opening its clause, perhaps
@@ -540,6 +582,13 @@ mod tests {
         command_on_people: "hang the traitors" => vec!["threat/intent-violence-target"],
         command_on_all_people: "Kill all the corrupt politicians!" => vec!["threat/intent-violence-target"],
         command_on_a_role: "somebody shoot the president" => vec!["threat/intent-violence-target"],
+        own_intent_on_a_role: "I AM GOING TO KILL THE FOUNDER OF WIKIPEDIA" => vec!["threat/intent-violence-target"],
+        own_intent_on_people: "we will hang the traitors" => vec!["threat/intent-violence-target"],
+        own_intent_on_an_insult: "I'm gonna kill the idiot who wrote this" => vec!["threat/intent-violence-target"],
+        others_intent_is_news: "the regime is going to execute the protesters" => vec![],
+        opinion_on_people: "they should execute the murderers" => vec![],
+        own_intent_on_a_bill: "I'm going to kill the bill" => vec![],
+        own_intent_on_a_possession: "I will kill the editor's draft" => vec![],
         command_on_a_group: "just kill the immigrants" => vec!["threat/intent-violence-target"],
         command_on_their_work: "kill the president's bill" => vec![],
         command_on_people_at_the_polls: "beat the Democrats in November" => vec![],

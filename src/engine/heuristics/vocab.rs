@@ -804,6 +804,22 @@ pub fn is_people_noun(w: &str) -> bool {
                 | "man"
                 | "woman"
                 | "bitches"
+                | "founder"
+                | "owner"
+                | "boss"
+                | "admin"
+                | "admins"
+                | "administrator"
+                | "administrators"
+                | "mod"
+                | "mods"
+                | "moderator"
+                | "moderators"
+                | "editor"
+                | "editors"
+                | "teacher"
+                | "neighbor"
+                | "neighbour"
         )
 }
 
