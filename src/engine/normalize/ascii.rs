@@ -8,7 +8,8 @@
 //! and trailing runs go, inner runs become one space). [`plain`] does exactly that over bytes,
 //! with no per-character `Unit`s, and gives up (`None`) the moment the comment needs anything
 //! else: another non-ASCII character (accented Latin letters that stage 1 folds to ASCII
-//! letters, `é` or `ü`, are read as those), a control character, a mask (`f*ck`), a
+//! letters, `é` or `ü`, are read as those, and `ñ`, which stage 1 keeps, as itself; see
+//! [`ENYE`]), a control character, a mask (`f*ck`), a
 //! spelled-out chain (`f.u.c.k`, `k i l l`) or a letter three times in a row. Then the general path runs from the
 //! start, so the result never depends on which path ran; `plain_equals_the_stages` in the
 //! parent's tests holds it to that.
@@ -47,6 +48,32 @@ pub(super) const PUNCTUATION: [(char, &str); 16] = [
     ('\u{FEFF}', ""),
 ];
 
+/// The byte [`transcode`] writes for `ñ` and `Ñ`, the one non-ASCII letter stage 1 keeps as it
+/// is (`año` is not `ano`): Spanish comments and the news about Mexico ("Peña Nieto") are full
+/// of it, and each sent a comment down the four stages. A control byte, so no comment the fold
+/// reads holds one of its own ([`plain`] gives up on any); the fold reads it as a letter and
+/// writes `ñ` back at the end ([`write_enye`]).
+const ENYE: u8 = 0x1A;
+
+/// [`ASCII_FOLD`] for the bytes the fold reads, [`ENYE`] included: the folded byte and whether
+/// it is a word character.
+fn class(b: u8) -> (u8, bool) {
+    if b == ENYE {
+        (ENYE, true)
+    } else {
+        ASCII_FOLD[b as usize]
+    }
+}
+
+/// The character a folded byte stands for.
+fn char_of(f: u8) -> char {
+    if f == ENYE {
+        'ñ'
+    } else {
+        f as char
+    }
+}
+
 /// The accented Latin letters this path folds: Latin-1 Supplement to Latin Extended-B.
 const LATIN: std::ops::RangeInclusive<u32> = 0xC0..=0x24F;
 
@@ -72,6 +99,9 @@ pub(super) fn latin_fold(c: char) -> Option<&'static str> {
 /// Folds `original` if it is plain (see the module docs), else `None`.
 pub(super) fn plain(original: &str, leet: &LeetTable) -> Option<Normalized> {
     let bytes = original.as_bytes();
+    if memchr::memchr(ENYE, bytes).is_some() {
+        return None;
+    }
     // A character reference (`&#117;`) is the four stages' to read; `&` alone is not.
     if memchr::memchr_iter(b'&', bytes).any(|p| super::entity_at(&original[p..]).is_some()) {
         return None;
@@ -111,16 +141,20 @@ fn fold_reading_leet(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTabl
 /// letters written back over the bytes. A mask it marks stays a mask symbol, which [`fold`]
 /// leaves to the stages. `None` if a letter it writes is not ASCII.
 fn read_leet(bytes: &[u8], leet: &LeetTable) -> Option<Vec<u8>> {
-    let folded = |b: u8| ASCII_FOLD[b as usize].0;
+    let folded = |b: u8| class(b).0;
     let mut out = bytes.to_vec();
     for token in out.split_mut(|&b| folded(b) == b' ') {
         if !token.iter().any(|&b| leet.candidate[folded(b) as usize]) {
             continue;
         }
-        let mut units: Vec<Unit> = token.iter().map(|&b| ascii_unit(b, 0, 0)).collect();
+        let unit = |b: u8| match b {
+            ENYE => Unit::new('ñ', 0, 0),
+            _ => ascii_unit(b, 0, 0),
+        };
+        let mut units: Vec<Unit> = token.iter().map(|&b| unit(b)).collect();
         rewrite_leet_token(&mut units, leet);
         for (b, u) in token.iter_mut().zip(&units) {
-            if u.ch != folded(*b) as char {
+            if u.ch != char_of(folded(*b)) {
                 *b = u8::try_from(u.ch).ok().filter(u8::is_ascii)?;
             }
         }
@@ -147,11 +181,17 @@ fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
         let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
         };
+        let end = i + c.len_utf8();
+        if matches!(c, 'ñ' | 'Ñ') {
+            folded.push(ENYE);
+            spans.push((i as u32, end as u32));
+            i = end;
+            continue;
+        }
         let ascii = match PUNCTUATION.iter().find(|(p, _)| *p == c) {
             Some((_, ascii)) => *ascii,
             None => latin_fold(c)?,
         };
-        let end = i + c.len_utf8();
         folded.extend_from_slice(ascii.as_bytes());
         spans.extend(std::iter::repeat_n((i as u32, end as u32), ascii.len()));
         i = end;
@@ -177,7 +217,7 @@ pub(super) static STOP: [bool; 128] = {
 /// a comment); each stop byte is looked at on its own.
 fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Result<Normalized, Stop> {
     let n = bytes.len();
-    let word = |k: usize| k < n && ASCII_FOLD[bytes[k] as usize].1;
+    let word = |k: usize| k < n && class(bytes[k]).1;
     // Byte `k` comes right after a one-letter word: where a spelled-out chain may start.
     let after_lone_letter = |k: usize| k > 0 && word(k - 1) && (k < 2 || !word(k - 2));
     let span = |k: usize| spans.map_or((k as u32, k as u32 + 1), |s| s[k]);
@@ -212,7 +252,7 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Result<
         }
         if end == i {
             // A stop byte.
-            let f = ASCII_FOLD[bytes[i] as usize].0;
+            let f = class(bytes[i]).0;
             if f == 0 {
                 return Err(Stop::GiveUp); // a control character
             }
@@ -265,16 +305,43 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Result<
             .zip(t.iter().skip(1))
             .zip(t.iter().skip(2))
             .fold(false, |seen, ((&a, &b), &c)| {
-                seen | (a == b && b == c && a.is_ascii_alphabetic())
+                seen | (a == b && b == c && (a.is_ascii_alphabetic() || a == ENYE))
             });
         if triple {
             return Err(Stop::GiveUp);
         }
         i = end;
     }
+    if memchr::memchr(ENYE, &text).is_some() {
+        return Ok(write_enye(&text, &origin));
+    }
     // Only ASCII bytes were pushed, so this never fails.
     let text = String::from_utf8(text).map_err(|_| Stop::GiveUp)?;
     Ok(Normalized { text, origin })
+}
+
+/// The fold's result with each [`ENYE`] written as `ñ`: two bytes, both standing for its
+/// original character.
+fn write_enye(text: &[u8], origin: &[Origin]) -> Normalized {
+    const UTF8: [u8; 2] = [0xC3, 0xB1];
+    let mut out = Vec::with_capacity(text.len() + 8);
+    let mut origins = Vec::with_capacity(origin.len() + 8);
+    // The runs between them copied whole: there are few, and a comment is hundreds of bytes.
+    let mut from = 0;
+    for at in memchr::memchr_iter(ENYE, text) {
+        out.extend_from_slice(&text[from..at]);
+        out.extend_from_slice(&UTF8);
+        origins.extend_from_slice(&origin[from..at]);
+        origins.extend_from_slice(&[origin[at]; 2]);
+        from = at + 1;
+    }
+    out.extend_from_slice(&text[from..]);
+    origins.extend_from_slice(&origin[from..]);
+    Normalized {
+        // ASCII bytes and whole `ñ`s.
+        text: String::from_utf8(out).expect("ASCII and the UTF-8 of ñ"),
+        origin: origins,
+    }
 }
 
 /// The end of the whitespace-delimited token around `i` if it has no letter (stage 2 leaves
@@ -283,7 +350,7 @@ fn letterless_token_end(bytes: &[u8], i: usize) -> Option<usize> {
     let space = |b: &u8| ASCII_FOLD[*b as usize].0 == b' ';
     let start = bytes[..i].iter().rposition(space).map_or(0, |k| k + 1);
     let end = bytes[i..].iter().position(space).map_or(bytes.len(), |k| i + k);
-    (!bytes[start..end].iter().any(u8::is_ascii_alphabetic)).then_some(end)
+    (!bytes[start..end].iter().any(|&b| b.is_ascii_alphabetic() || b == ENYE)).then_some(end)
 }
 
 /// Whether stage 2 could rewrite the leet or mask symbol at `i` in a token with letters: its
@@ -292,8 +359,8 @@ fn letterless_token_end(bytes: &[u8], i: usize) -> Option<usize> {
 fn rewritable(bytes: &[u8], i: usize, leet: &LeetTable) -> bool {
     let wordish = |k: usize| {
         bytes.get(k).is_some_and(|&b| {
-            let f = ASCII_FOLD[b as usize].0;
-            f != b' ' && leet_wordish(f as char, leet)
+            let f = class(b).0;
+            f != b' ' && leet_wordish(char_of(f), leet)
         })
     };
     neighbours_allow(
@@ -308,8 +375,8 @@ fn rewritable(bytes: &[u8], i: usize, leet: &LeetTable) -> bool {
 /// of its own; see [`separator_run`]). (A chain of two, as in "it's a deal", is left as it
 /// is, but for a hyphen becoming a space, which this path does anyway.)
 fn starts_chain(bytes: &[u8], i: usize) -> bool {
-    let word = |k: usize| bytes.get(k).is_some_and(|&b| ASCII_FOLD[b as usize].1);
-    let ch = |k: usize| bytes.get(k).map(|&b| ASCII_FOLD[b as usize].0 as char);
+    let word = |k: usize| bytes.get(k).is_some_and(|&b| class(b).1);
+    let ch = |k: usize| bytes.get(k).map(|&b| char_of(class(b).0));
     let mut j = i;
     for _ in 0..2 {
         let Some(len) = separator_run(ch, j + 1) else {

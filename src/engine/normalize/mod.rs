@@ -964,7 +964,7 @@ mod tests {
         /// The same over words: one-letter words, separators one or two at a time, so spelled-out
         /// chains and lone spaces beside them come up often.
         #[test]
-        fn plain_equals_the_stages_on_words(text in "((a|b|c|A|ab|abc|bca|aab|1|3|\\$|a1|é|éé|aé|ß|añ)[ .\\-_,*'\n\u{a0}]{0,2}){0,16}") {
+        fn plain_equals_the_stages_on_words(text in "((a|b|c|A|ab|abc|bca|aab|1|3|\\$|a1|é|éé|aé|ß|añ|Ñ|ññ|ñññ|ñ1|1ñ|ñ0ñ|peña)[ .\\-_,*'\n\u{a0}]{0,2}){0,16}") {
             plain_agrees(&text)?;
         }
 
@@ -978,7 +978,7 @@ mod tests {
         /// Leet symbols in tokens with letters, beside masks, separators and each other: the
         /// fast path reads them as stage 2 does.
         #[test]
-        fn plain_equals_the_stages_on_leet(text in "((wm1|mike33|12th|4twenty|@taw|c0ck|1d10t|a1|1a|a!b|a!!|!a|a\\|b|a\\+|\\$\\$|a\\$\\$|s#it|f\\*ck|a|b|7|abc|é1|1—1|x{60}1)[ .\\-_,'\n]{0,2}){0,12}") {
+        fn plain_equals_the_stages_on_leet(text in "((wm1|añ0|ñ1|1ñ|ñ\\$|mike33|12th|4twenty|@taw|c0ck|1d10t|a1|1a|a!b|a!!|!a|a\\|b|a\\+|\\$\\$|a\\$\\$|s#it|f\\*ck|a|b|7|abc|é1|1—1|x{60}1)[ .\\-_,'\n]{0,2}){0,12}") {
             plain_agrees(&text)?;
         }
 
@@ -1011,7 +1011,10 @@ mod tests {
             ("sooo good", false),
             ("“Don’t” – they said… «no»\u{a0}more", true),
             ("pendéjo", true),
-            ("año", false),
+            ("año", true),
+            ("Peña Nieto y el AÑO", true),
+            ("ñññ", false),
+            ("a\u{1a}b and año", false),
             ("a\u{1}b", false),
             ("AT&T and R&D; Tom & Jerry", true),
             ("f&#117;ck", false),
