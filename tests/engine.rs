@@ -167,6 +167,8 @@ decisions! {
     dick_cheney: "Dick Cheney was vice president" => [Allow];
     van_dyke: "I met Dick Van Dyke once" => [Allow];
     title_case_insult: "You Dick Head" => [Review, Reject], Category::Insult;
+    thanked_by_name: "Thank you Dick Durbin for standing up for the dreamers." => [Allow];
+    vocative_title_case: "Get lost, you Dick." => [Review, Reject];
     lower_case_insult: "what a dick" => [Review, Reject];
     // Weak signals alone do not decide.
     shouting_alone: "THIS IS THE BEST ARTICLE I HAVE READ ALL WEEK" => [Allow];

@@ -261,7 +261,7 @@ fn is_capitalized(word: &str) -> bool {
 /// Spans (of the folded text) of names that are also crude words: the first name in "Dick
 /// Cheney", "Senator Dick Durbin" (written capitalized, a capitalized word after it in its
 /// sentence, and no article, intensifier or "you" before it: "You Dick Head", "What A Dick" stay
-/// words), and the surname in "Van Dyke". Every match inside such a span is dropped, as an
+/// words, "Thank you Dick Durbin" does not), and the surname in "Van Dyke". Every match inside such a span is dropped, as an
 /// allowlisted word's are.
 pub fn first_name_spans(
     original: &str,
@@ -284,14 +284,22 @@ pub fn first_name_spans(
         if t.text != "dick" || !capitalized(t) {
             continue;
         }
-        let next = tokens
-            .get(i + 1)
-            .is_some_and(|u| u.sentence == t.sentence && capitalized(u));
+        let next = tokens.get(i + 1).filter(|u| u.sentence == t.sentence && capitalized(u));
+        // After "you" it is a name unless the next word makes the crude compound ("You Dick
+        // Head"): "Thank you Dick Durbin".
+        let compound = next.is_some_and(|u| {
+            matches!(
+                u.text,
+                "head" | "heads" | "face" | "wad" | "hole" | "less" | "weed" | "bag" | "sucker" | "licker" | "brain"
+            )
+        });
         let plain = i.checked_sub(1).is_none_or(|k| {
             let w = tokens[k].text;
             tokens[k].sentence != t.sentence
+                || (w == "you" && !compound)
                 || !(vocab::is_filler(w) || vocab::is_second_person(w) || matches!(w, "what" | "this" | "that" | "ur"))
         });
+        let next = next.is_some();
         if next && plain {
             out.push((t.start, t.end));
         }
