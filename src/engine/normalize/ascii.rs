@@ -126,7 +126,7 @@ enum Stop {
 /// [`fold`], and where it meets a token stage 2 would rewrite, [`fold`] again over the bytes
 /// with stage 2's letters in place ([`read_leet`]). Every stage after 2 reads those letters
 /// as letters, and so does [`fold`]: the result is the stages' all the same.
-fn fold_reading_leet(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Option<Normalized> {
+fn fold_reading_leet(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Option<Normalized> {
     match fold(bytes, spans, leet) {
         Ok(n) => Some(n),
         Err(Stop::GiveUp) => None,
@@ -162,8 +162,18 @@ fn read_leet(bytes: &[u8], leet: &LeetTable) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Byte range of the original, per byte of a transcoded comment.
-type Spans = Vec<(u32, u32)>;
+/// The original bytes behind each byte of a transcoded comment, in the form the result keeps,
+/// so the fold copies them in runs.
+type Spans = Vec<Origin>;
+
+/// The original bytes `start..end`, not stretched.
+fn unstretched(start: u32, end: u32) -> Origin {
+    Origin {
+        start,
+        end,
+        elongated: false,
+    }
+}
 
 /// ASCII bytes for `original`, each with the original byte range it stands for; `None` if a
 /// character is neither ASCII, nor in [`PUNCTUATION`], nor an accented letter of [`LATIN`]
@@ -176,7 +186,7 @@ fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
     while i < bytes.len() {
         let run = ascii_run_end(bytes, i);
         folded.extend_from_slice(&bytes[i..run]);
-        spans.extend((i as u32..run as u32).map(|k| (k, k + 1)));
+        spans.extend((i as u32..run as u32).map(|k| unstretched(k, k + 1)));
         i = run;
         let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
@@ -184,7 +194,7 @@ fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
         let end = i + c.len_utf8();
         if matches!(c, 'ñ' | 'Ñ') {
             folded.push(ENYE);
-            spans.push((i as u32, end as u32));
+            spans.push(unstretched(i as u32, end as u32));
             i = end;
             continue;
         }
@@ -193,7 +203,7 @@ fn transcode(original: &str) -> Option<(Vec<u8>, Spans)> {
             None => latin_fold(c)?,
         };
         folded.extend_from_slice(ascii.as_bytes());
-        spans.extend(std::iter::repeat_n((i as u32, end as u32), ascii.len()));
+        spans.extend(std::iter::repeat_n(unstretched(i as u32, end as u32), ascii.len()));
         i = end;
     }
     Some((folded, spans))
@@ -215,12 +225,12 @@ pub(super) static STOP: [bool; 128] = {
 /// The fast path proper, over ASCII `bytes` whose byte `k` stands for `spans[k]` of the
 /// original (byte `k` itself when `None`). Runs between stop bytes are copied in bulk (most of
 /// a comment); each stop byte is looked at on its own.
-fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Result<Normalized, Stop> {
+fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Normalized, Stop> {
     let n = bytes.len();
     let word = |k: usize| k < n && class(bytes[k]).1;
     // Byte `k` comes right after a one-letter word: where a spelled-out chain may start.
     let after_lone_letter = |k: usize| k > 0 && word(k - 1) && (k < 2 || !word(k - 2));
-    let span = |k: usize| spans.map_or((k as u32, k as u32 + 1), |s| s[k]);
+    let span = |k: usize| spans.map_or((k as u32, k as u32 + 1), |s| (s[k].start, s[k].end));
     let mut text: Vec<u8> = Vec::with_capacity(n);
     let mut origin: Vec<Origin> = Vec::with_capacity(n);
     // A whitespace run not written yet: written as one space when a character follows.
@@ -277,25 +287,16 @@ fn fold(bytes: &[u8], spans: Option<&[(u32, u32)]>, leet: &LeetTable) -> Result<
         if let Some((first, last)) = space.take() {
             if !text.is_empty() {
                 text.push(b' ');
-                origin.push(Origin {
-                    start: first,
-                    end: last,
-                    elongated: false,
-                });
+                origin.push(unstretched(first, last));
             }
         }
         // Between stops every byte folds to its lowercase (whitespace and controls are stops).
         let from = text.len();
         text.extend_from_slice(&bytes[i..end]);
         text[from..].make_ascii_lowercase();
-        let plain = |(start, end): (u32, u32)| Origin {
-            start,
-            end,
-            elongated: false,
-        };
         match spans {
-            None => origin.extend((i as u32..end as u32).map(|k| plain((k, k + 1)))),
-            Some(s) => origin.extend(s[i..end].iter().copied().map(plain)),
+            None => origin.extend((i as u32..end as u32).map(|k| unstretched(k, k + 1))),
+            Some(s) => origin.extend_from_slice(&s[i..end]),
         }
         // Stage 4 would squeeze a letter three times in a row (also across a dropped apostrophe).
         // (No early exit: runs are now long, and a loop without one is vectorized.)
