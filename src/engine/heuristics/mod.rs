@@ -261,8 +261,8 @@ fn is_capitalized(word: &str) -> bool {
 /// Spans (of the folded text) of names that are also crude words: the first name in "Dick
 /// Cheney", "Senator Dick Durbin" (written capitalized, a capitalized word after it in its
 /// sentence, and no article, intensifier or "you" before it: "You Dick Head", "What A Dick" stay
-/// words, "Thank you Dick Durbin" does not), and the surname in "Van Dyke". Every match inside such a span is dropped, as an
-/// allowlisted word's are.
+/// words, "Thank you Dick Durbin" does not), and the surname in "Van Dyke". Every match inside
+/// such a span is dropped, as an allowlisted word's are.
 pub fn first_name_spans(
     original: &str,
     n: &crate::engine::normalize::Normalized,

@@ -314,7 +314,7 @@ fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Norm
         i = end;
     }
     if memchr::memchr(ENYE, &text).is_some() {
-        return Ok(write_enye(&text, &origin));
+        return write_enye(&text, &origin);
     }
     // Only ASCII bytes were pushed, so this never fails.
     let text = String::from_utf8(text).map_err(|_| Stop::GiveUp)?;
@@ -323,7 +323,7 @@ fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Norm
 
 /// The fold's result with each [`ENYE`] written as `ñ`: two bytes, both standing for its
 /// original character.
-fn write_enye(text: &[u8], origin: &[Origin]) -> Normalized {
+fn write_enye(text: &[u8], origin: &[Origin]) -> Result<Normalized, Stop> {
     const UTF8: [u8; 2] = [0xC3, 0xB1];
     let mut out = Vec::with_capacity(text.len() + 8);
     let mut origins = Vec::with_capacity(origin.len() + 8);
@@ -338,11 +338,9 @@ fn write_enye(text: &[u8], origin: &[Origin]) -> Normalized {
     }
     out.extend_from_slice(&text[from..]);
     origins.extend_from_slice(&origin[from..]);
-    Normalized {
-        // ASCII bytes and whole `ñ`s.
-        text: String::from_utf8(out).expect("ASCII and the UTF-8 of ñ"),
-        origin: origins,
-    }
+    // ASCII bytes and whole `ñ`s, so this never fails.
+    let text = String::from_utf8(out).map_err(|_| Stop::GiveUp)?;
+    Ok(Normalized { text, origin: origins })
 }
 
 /// The end of the whitespace-delimited token around `i` if it has no letter (stage 2 leaves
