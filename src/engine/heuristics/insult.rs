@@ -25,14 +25,7 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     // The cue may also sit inside a phrase entry ("your shallow intellect").
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), last);
     let before = &tokens[range.clone()];
-    let end = tokens[last].end;
-    let finding = |rule: &'static str, from: usize| Finding {
-        category: Category::Insult,
-        rule,
-        term: format!("{} … {}", tokens[from].text, tokens[last].text),
-        start: tokens[from].start,
-        end,
-    };
+    let finding = |rule: &'static str, from: usize| called(tokens, from, last, rule);
     if let Some(k) = before.iter().rposition(|t| is_second_person(t.text)) {
         // "your comment is stupid" judges the reader's comment, not the reader ("your shallow
         // intellect" still aims at them).
@@ -225,7 +218,7 @@ fn you_before(tokens: &[Token<'_>], k: usize) -> bool {
     k > 0 && tokens[k - 1].clause == tokens[k].clause && matches!(tokens[k - 1].text, "you" | "u" | "ya" | "tu")
 }
 
-/// The insult finding from token `from` to the word at `at`.
+/// The insult finding from token `from` to the word at `at` (the insult's last token).
 fn called(tokens: &[Token<'_>], from: usize, at: usize, rule: &'static str) -> Finding {
     Finding {
         category: Category::Insult,

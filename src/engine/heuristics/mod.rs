@@ -284,23 +284,22 @@ pub fn first_name_spans(
         if t.text != "dick" || !capitalized(t) {
             continue;
         }
-        let next = tokens.get(i + 1).filter(|u| u.sentence == t.sentence && capitalized(u));
+        let Some(after) = tokens.get(i + 1).filter(|u| u.sentence == t.sentence && capitalized(u)) else {
+            continue;
+        };
         // After "you" it is a name unless the next word makes the crude compound ("You Dick
         // Head"): "Thank you Dick Durbin".
-        let compound = next.is_some_and(|u| {
-            matches!(
-                u.text,
-                "head" | "heads" | "face" | "wad" | "hole" | "less" | "weed" | "bag" | "sucker" | "licker" | "brain"
-            )
-        });
+        let compound = matches!(
+            after.text,
+            "head" | "heads" | "face" | "wad" | "hole" | "less" | "weed" | "bag" | "sucker" | "licker" | "brain"
+        );
         let plain = i.checked_sub(1).is_none_or(|k| {
             let w = tokens[k].text;
             tokens[k].sentence != t.sentence
                 || (w == "you" && !compound)
                 || !(vocab::is_filler(w) || vocab::is_second_person(w) || matches!(w, "what" | "this" | "that" | "ur"))
         });
-        let next = next.is_some();
-        if next && plain {
+        if plain {
             out.push((t.start, t.end));
         }
     }

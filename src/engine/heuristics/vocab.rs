@@ -733,7 +733,7 @@ const PERSON_NOUNS: &[&str] = &[
     "fraud", "frauds", "racist", "racists", "bigot", "bigots", "noob", "noobs", "muppet", "muppets",
     "nerd", "nerds", "joke", "failure", "homo", "homos", "wannabe", "poser", "crybaby", "whiner",
     "brat", "chump", "fatso", "scrub", "leech", "moocher", "freeloader", "charlatan", "scammer",
-    "phony", "phoney", "fake", "bully", "thief", "cheater", "psychopath", "sociopath", "maniac",
+    "phony", "phoney", "fake", "bully", "thief", "cheater", "psychopath", "maniac",
     "nutter", "slob", "hack", "disappointment", "embarrassment", "laughingstock",
 ];
 

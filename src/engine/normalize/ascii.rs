@@ -238,6 +238,8 @@ fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Norm
     // Bytes before this end a token already found to have no letter: its other leet symbols
     // need no second look (a long run of digits would otherwise rescan its token per digit).
     let mut letterless_until = 0;
+    // An `ENYE` was written: the result needs `ñ` back (it is a stop byte, so seen below).
+    let mut enye = false;
     let mut i = 0;
     while i < n {
         let mut end = i;
@@ -266,6 +268,7 @@ fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Norm
             if f == 0 {
                 return Err(Stop::GiveUp); // a control character
             }
+            enye |= f == ENYE;
             if is_spelling_separator(f as char) && after_lone_letter(i) && starts_chain(bytes, i - 1) {
                 return Err(Stop::GiveUp);
             }
@@ -313,7 +316,7 @@ fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Norm
         }
         i = end;
     }
-    if memchr::memchr(ENYE, &text).is_some() {
+    if enye {
         return write_enye(&text, &origin);
     }
     // Only ASCII bytes were pushed, so this never fails.
