@@ -7,7 +7,8 @@
 #
 # What it measures (numbers go to stdout as a table and to target/bench/load.json):
 # - requests/s and p50/p99/p99.9 latency for GET /healthz (the framework's own ceiling),
-#   POST /v1/moderate with ~300-character comments (full answer, and `"detail": "summary"`),
+#   POST /v1/moderate with ~300-character comments (the default answer, `"detail": "full"`
+#   and `"detail": "summary"`),
 #   with mixed real comments, with 2-5 KB comments, and POST /v1/moderate/batch of 100
 #   comments, each at concurrency 1, 16 and 64;
 # - the server's RSS (VmRSS, and the peak VmHWM) after the load;
@@ -15,7 +16,7 @@
 #
 # Bounded: each oha run lasts LOAD_SECS (default 8) seconds (-w: requests in flight at the
 # deadline finish and count, rather than being aborted), after a 2-second warm-up per
-# scenario; 18 runs, about 3 minutes in all. Loopback only. The server runs with its default
+# scenario; 21 runs, about 3.5 minutes in all. Loopback only. The server runs with its default
 # worker count (one per core), the file watcher off and log level warn. oha runs on the same
 # machine, so client and server share the cores: see BENCHMARKS.md.
 set -euo pipefail
@@ -69,6 +70,7 @@ auth=(-H "Authorization: Bearer $key")
 scenarios=(
   "healthz GET /healthz -"
   "moderate_300 POST /v1/moderate $tmp/c300.jsonl"
+  "moderate_300_full POST /v1/moderate $tmp/c300_full.jsonl"
   "moderate_300_summary POST /v1/moderate $tmp/c300_summary.jsonl"
   "moderate_mixed POST /v1/moderate $tmp/mixed.jsonl"
   "moderate_long POST /v1/moderate $tmp/long.jsonl"
@@ -134,7 +136,7 @@ for c in (1, 16, 64):
     if ("healthz", c) not in by:
         continue
     h = by[("healthz", c)]["rps"]
-    for s in ("moderate_300", "moderate_300_summary", "moderate_mixed", "moderate_long"):
+    for s in ("moderate_300", "moderate_300_full", "moderate_300_summary", "moderate_mixed", "moderate_long"):
         if (s, c) in by:
             print(f"c={c:<3} {s:<21} {by[(s, c)]['rps'] / h:6.1%} of /healthz")
 if ("batch_100", 16) in by:

@@ -3,7 +3,7 @@
 # its threads: parsing, auth, scoring, writing the JSON answer. Unlike req/s, the count does not
 # move with the machine's load, so it shows where a request's cost goes on a noisy host.
 #
-#   bash benches/server_instructions.sh                 # healthz, full answer, summary
+#   bash benches/server_instructions.sh                 # healthz, default, full and summary answers
 #   SCENARIOS='moderate_300' bash benches/server_instructions.sh
 #
 # Each scenario starts the release server under callgrind twice, sends it 200 and then 1,200
@@ -51,10 +51,11 @@ count() { # requests method path body -> instructions
 }
 
 printf '%-22s %16s\n' scenario "instr/request"
-for s in ${SCENARIOS:-healthz moderate_300 moderate_300_summary}; do
+for s in ${SCENARIOS:-healthz moderate_300 moderate_300_full moderate_300_summary}; do
   case "$s" in
     healthz) spec=(GET /healthz -) ;;
     moderate_300) spec=(POST /v1/moderate "$tmp/c300.jsonl") ;;
+    moderate_300_full) spec=(POST /v1/moderate "$tmp/c300_full.jsonl") ;;
     moderate_300_summary) spec=(POST /v1/moderate "$tmp/c300_summary.jsonl") ;;
     *) echo "unknown scenario $s" >&2; exit 1 ;;
   esac

@@ -541,3 +541,38 @@ fn scores_only_detail_weighs_the_same_evidence_without_reporting_it() {
         assert_eq!(EvidenceSource::ALL[s as usize], s);
     }
 }
+
+#[test]
+fn evidence_detail_lists_what_raised_a_score_and_scores_the_same() {
+    use tamiz::engine::{Detail, EvidenceSource};
+    let mut texts: Vec<String> = corpus().into_iter().map(|c| c.text).collect();
+    texts.extend(["I don't think you are an idiot", "eres un pendejo", "Ты 1D10T"].map(String::from));
+    let (mut dropped, mut kept_learned) = (0, 0);
+    for text in &texts {
+        let comment = Comment::new(text);
+        let full = engine().score_with(&comment, Detail::Full);
+        let evidence = engine().score_with(&comment, Detail::Evidence);
+        assert_eq!(evidence.scores, full.scores, "{text:?}");
+        assert_eq!(evidence.decision, full.decision, "{text:?}");
+        assert_eq!(evidence.reasons, full.reasons, "{text:?}");
+        // Exactly the full list, in the same order, less the learned terms under the floor.
+        let wanted: Vec<_> = full
+            .matches
+            .iter()
+            .filter(|m| m.source != EvidenceSource::Learned || m.weight >= Detail::LEARNED_FLOOR)
+            .collect();
+        let json = |m: &[&tamiz::engine::Evidence]| serde_json::to_value(m).unwrap();
+        assert_eq!(
+            json(&evidence.matches.iter().collect::<Vec<_>>()),
+            json(&wanted),
+            "{text:?}"
+        );
+        dropped += full.matches.len() - evidence.matches.len();
+        kept_learned += wanted.iter().filter(|m| m.source == EvidenceSource::Learned).count();
+    }
+    // The corpus holds both kinds, so the filter is exercised both ways.
+    assert!(
+        dropped > 100 && kept_learned > 10,
+        "dropped {dropped}, kept {kept_learned}"
+    );
+}

@@ -224,7 +224,9 @@
     button.disabled = true;
     try {
       if (!state.thresholds) await loadThresholds();
-      const body = { text };
+      // Every match, the learned terms that lowered a score too: the console is where an
+      // operator asks why (the "learned terms" switch hides them again).
+      const body = { text, detail: 'full' };
       const language = $('#score-language').value;
       if (language) body.language = language;
       const v = await api('/v1/moderate', { json: body });

@@ -5,8 +5,9 @@ Wikipedia talk-page comments (data/train/en_jigsaw2018_train_subsets.csv), sampl
 seed so every run sends the same bodies.
 
     python3 benches/load/bodies.py OUT_DIR
-writes mixed.jsonl (every length), c300.jsonl (250-350 characters), c300_summary.jsonl (the same
-comments asking for `"detail": "summary"`), long.jsonl (2-5 KB) and batch100.jsonl (100 comments
+writes mixed.jsonl (every length), c300.jsonl (250-350 characters, the default answer),
+c300_full.jsonl and c300_summary.jsonl (the same comments asking for `"detail": "full"` and
+`"summary"`), long.jsonl (2-5 KB) and batch100.jsonl (100 comments
 per request, drawn from the mixed set).
 """
 
@@ -44,6 +45,7 @@ def main(out_dir):
     long = [t for t in texts if 2000 <= len(t) <= 5000][:200]
     write(os.path.join(out_dir, "mixed.jsonl"), [{"text": t} for t in mixed])
     write(os.path.join(out_dir, "c300.jsonl"), [{"text": t} for t in c300])
+    write(os.path.join(out_dir, "c300_full.jsonl"), [{"text": t, "detail": "full"} for t in c300])
     write(os.path.join(out_dir, "c300_summary.jsonl"), [{"text": t, "detail": "summary"} for t in c300])
     write(os.path.join(out_dir, "long.jsonl"), [{"text": t} for t in long])
     batches = [{"items": [{"id": i, "text": t} for i, t in enumerate(rng.sample(mixed, 100))]} for _ in range(50)]

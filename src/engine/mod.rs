@@ -138,8 +138,9 @@ pub struct Evidence {
 pub struct Verdict {
     pub decision: Decision,
     pub scores: Scores,
-    /// Every piece of evidence, in text order. Left out of the native answer when the request
-    /// asked for `"detail": "summary"`.
+    /// The evidence, in text order: every piece with `"detail": "full"`; the pieces that raised
+    /// a score with `"evidence"` (the native default, see [`Detail::Evidence`]). Left out of the
+    /// native answer when the request asked for `"detail": "summary"`.
     #[schema(required = false)]
     pub matches: Vec<Evidence>,
     pub reasons: Vec<String>,
@@ -159,9 +160,17 @@ pub struct EvidenceCounts(pub [[u32; 3]; 7]);
 /// How much of a [`Verdict`] to build.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Detail {
-    /// Everything: scores, decision, every piece of evidence located in the text, reasons.
+    /// Everything: scores, decision, every piece of evidence located in the text (the learned
+    /// terms that lowered a score too), reasons.
     #[default]
     Full,
+    /// Scores, decision, reasons and the evidence that raised a score: every hand-written piece
+    /// (lexicon entries and heuristic rules, dampened or not) and each learned term that added
+    /// at least [`Detail::LEARNED_FLOOR`] to its category's logit (the native API's default).
+    /// A learned list puts about a hundred terms on a 400-character comment, most of them
+    /// common words weighed a little either way ("review" −0.13, "you" +0.10): listing them
+    /// all made the answer ~20 KB and said little about why a comment was held.
+    Evidence,
     /// Decision, scores and reasons, no `matches`: for clients that show why a comment was
     /// held but never the spans (the native API's `"detail": "summary"`). Reasons name the same
     /// rules and terms as with `Full`; only locating and copying every piece of evidence is
@@ -171,6 +180,13 @@ pub enum Detail {
     /// show evidence (the OpenAI surface, Perspective without span annotations). The scores are
     /// exactly those of `Full`: the same evidence is weighed, just not reported.
     Scores,
+}
+
+impl Detail {
+    /// The least a learned term must add to its category's logit to be listed with
+    /// [`Detail::Evidence`]: 0.25 multiplies the odds by 1.28. Hand-written evidence is always
+    /// listed, whatever its weight.
+    pub const LEARNED_FLOOR: f64 = 0.25;
 }
 
 /// Counts and identity of the loaded lexicon, for `/v1/lexicon` and metrics.

@@ -101,7 +101,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
             scores: Scores([0.0; 7]),
             matches: Vec::new(),
             reasons: match detail {
-                Detail::Full | Detail::Summary => vec!["empty comment".into()],
+                Detail::Full | Detail::Evidence | Detail::Summary => vec!["empty comment".into()],
                 Detail::Scores => Vec::new(),
             },
             language: comment.language.unwrap_or(p.default_language),
@@ -266,9 +266,9 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         evidence_counts.0[r.category.index()][r.source as usize] += 1;
     }
     let (matches, reasons) = match detail {
-        Detail::Full => {
+        Detail::Full | Detail::Evidence => {
             let reasons = reasons(engine, &scores, &raw, &weights);
-            (report(engine, text, &raw, &weights), reasons)
+            (report(engine, text, &raw, &weights, detail), reasons)
         }
         Detail::Summary => (Vec::new(), reasons(engine, &scores, &raw, &weights)),
         Detail::Scores => (Vec::new(), Vec::new()),
@@ -285,20 +285,26 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     (verdict, n, logits)
 }
 
-/// The evidence as reported: located in the original text in every offset unit, in text order
-/// (among equal spans, in the order it was found).
-fn report(engine: &Engine, text: &str, raw: &[Raw], weights: &[f32]) -> Vec<Evidence> {
-    let ranges: Vec<(usize, usize)> = raw.iter().map(|r| r.range).collect();
-    let spans = spans_for(text, &ranges);
+/// The evidence as reported (all of it, or with [`Detail::Evidence`] what raised a score):
+/// located in the original text in every offset unit, in text order (among equal spans, in the
+/// order it was found).
+fn report(engine: &Engine, text: &str, raw: &[Raw], weights: &[f32], detail: Detail) -> Vec<Evidence> {
+    let rounded = |i: usize| (weights[i] as f64 * 1000.0).round() / 1000.0;
+    let listed = |i: usize| {
+        detail != Detail::Evidence || raw[i].source != EvidenceSource::Learned || rounded(i) >= Detail::LEARNED_FLOOR
+    };
     // Sorting indices rather than the evidence keeps the sort cheap.
-    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
+    let mut order: Vec<u32> = (0..raw.len() as u32).filter(|&i| listed(i as usize)).collect();
     order.sort_by_key(|&i| raw[i as usize].range);
+    let ranges: Vec<(usize, usize)> = order.iter().map(|&i| raw[i as usize].range).collect();
+    let spans = spans_for(text, &ranges);
     // One copy of the comment for all the excerpts (an empty one when nothing is reported).
-    let shared: Arc<str> = Arc::from(if raw.is_empty() { "" } else { text });
+    let shared: Arc<str> = Arc::from(if order.is_empty() { "" } else { text });
     // Built straight in text order: each piece is written once, never moved.
     order
         .iter()
-        .map(|&i| {
+        .zip(spans)
+        .map(|(&i, span)| {
             let i = i as usize;
             let r = &raw[i];
             Evidence {
@@ -306,8 +312,8 @@ fn report(engine: &Engine, text: &str, raw: &[Raw], weights: &[f32]) -> Vec<Evid
                 rule: r.rule,
                 term: r.term.get(engine).clone(),
                 matched: super::span::Excerpt::new(shared.clone(), r.range.0, r.range.1),
-                span: spans[i],
-                weight: (weights[i] as f64 * 1000.0).round() / 1000.0,
+                span,
+                weight: rounded(i),
                 dampened: r.dampened,
                 source: r.source,
                 severe: r.severe,

@@ -96,9 +96,12 @@ pub struct ModerateRequest {
     pub language: Option<LanguageTag>,
     #[serde(default)]
     pub context: Option<Context>,
-    /// How much of the verdict to send back: `full` (the default) lists every match with its
-    /// spans; `summary` leaves `matches` out and keeps decision, scores and reasons, for clients
-    /// that never show spans (a smaller answer, and cheaper to build).
+    /// How much of the verdict to send back: `evidence` (the default) lists the matches that
+    /// raised a score, with their spans: every wordlist entry and heuristic rule, and the learned
+    /// terms that added at least 0.25 to a category's logit; `full` lists every match, the
+    /// learned terms that lowered a score too; `summary` leaves `matches` out and keeps
+    /// decision, scores and reasons, for clients that never show spans (a smaller answer, and
+    /// cheaper to build).
     #[serde(default)]
     pub detail: ResponseDetail,
 }
@@ -108,6 +111,7 @@ pub struct ModerateRequest {
 #[serde(rename_all = "lowercase")]
 pub enum ResponseDetail {
     #[default]
+    Evidence,
     Full,
     Summary,
 }
@@ -115,6 +119,7 @@ pub enum ResponseDetail {
 impl From<ResponseDetail> for Detail {
     fn from(d: ResponseDetail) -> Detail {
         match d {
+            ResponseDetail::Evidence => Detail::Evidence,
             ResponseDetail::Full => Detail::Full,
             ResponseDetail::Summary => Detail::Summary,
         }

@@ -48,6 +48,8 @@ pub const DISCOVERY_PATH_CLASSIC: &str = "/discovery/v1/apis/commentanalyzer/v1a
 const MAX_SPANS: usize = 32;
 /// Evidence lighter than this (mostly learned function words such as "you") is not worth a span.
 const MIN_SPAN_WEIGHT: f32 = 0.5;
+// Span scores read a `Detail::Evidence` verdict, which lists every learned term this heavy.
+const _: () = assert!(MIN_SPAN_WEIGHT as f64 >= Detail::LEARNED_FLOOR);
 
 // ---------------------------------------------------------------------------------------------
 // Request and response types
@@ -505,9 +507,10 @@ pub(crate) async fn analyze_handler(
         text: parsed.text.clone(),
         language: parsed.language,
         parent: parsed.parent.clone(),
-        // Evidence is only shown as span scores; without them the scores are the whole answer.
+        // Evidence is only shown as span scores, of pieces weighing at least `MIN_SPAN_WEIGHT`
+        // (above the evidence floor); without them the scores are the whole answer.
         detail: if parsed.span_annotations {
-            Detail::Full
+            Detail::Evidence
         } else {
             Detail::Scores
         },

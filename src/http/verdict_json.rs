@@ -13,8 +13,8 @@ use actix_web::web::Bytes;
 use serde::Serialize;
 
 /// Appends `{"id":..,"decision":..,...,"took_us":..}`, byte for byte what serde_json writes for
-/// [`super::native::Moderated`]. `matches` is left out unless `detail` is [`Detail::Full`]:
-/// absent means "not asked for", never "nothing matched".
+/// [`super::native::Moderated`]. `matches` is left out unless `detail` is [`Detail::Full`] or
+/// [`Detail::Evidence`]: absent means "not asked for", never "nothing matched".
 pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, took_us: u64, detail: Detail) {
     out.push(b'{');
     if let Some(id) = id {
@@ -26,7 +26,7 @@ pub fn write_moderated(out: &mut Vec<u8>, id: Option<&CommentId>, v: &Verdict, t
     out.extend_from_slice(v.decision.as_str().as_bytes());
     out.extend_from_slice(b"\",\"scores\":");
     serde_into(out, &v.scores);
-    if detail == Detail::Full {
+    if matches!(detail, Detail::Full | Detail::Evidence) {
         out.extend_from_slice(b",\"matches\":[");
         let mut openings = Openings::default();
         for (i, e) in v.matches.iter().enumerate() {

@@ -107,9 +107,51 @@ async fn a_summary_answer_keeps_decision_scores_and_reasons_but_not_matches() {
         }
     }
     // Asking for the default explicitly is the default.
-    let res = app.post_moderate(json!({"text": REVIEW, "detail": "full"})).await;
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert!(!body["matches"].as_array().unwrap().is_empty(), "{body}");
+    let default = app.moderate(REVIEW).await;
+    let res = app.post_moderate(json!({"text": REVIEW, "detail": "evidence"})).await;
+    let mut body: serde_json::Value = res.json().await.unwrap();
+    body["took_us"] = default["took_us"].clone();
+    assert_eq!(body, default);
+}
+
+#[tokio::test]
+async fn the_default_answer_lists_what_raised_a_score_and_full_lists_every_match() {
+    let app = spawn_app().await;
+    // A learned list weighing common words a little either way, and `moron` a lot.
+    let learned = "@bias\ttoxicity\t0.0\nyou\ttoxicity\t0.1\nnice\ttoxicity\t-0.4\narticle\ttoxicity\t-0.2\n\
+                   moron\ttoxicity\t0.8\nmoron\tinsult\t0.3\n";
+    crate::helpers::write(app.dir.path(), "wordlists/learned/en.tsv", learned);
+    assert_eq!(app.post_reload().await.status(), 200);
+    for t in [ALLOW, REJECT] {
+        let evidence = app.moderate(t).await;
+        let res = app.post_moderate(json!({"text": t, "detail": "full"})).await;
+        let full: serde_json::Value = res.json().await.unwrap();
+        for key in ["decision", "scores", "reasons"] {
+            assert_eq!(evidence[key], full[key], "{t}: {key}");
+        }
+        let learned = |m: &&serde_json::Value| m["rule"].as_str().unwrap().starts_with("learned:");
+        let weight = |m: &serde_json::Value| m["weight"].as_f64().unwrap();
+        let all = full["matches"].as_array().unwrap();
+        let listed = evidence["matches"].as_array().unwrap();
+        let expected: Vec<&serde_json::Value> = all.iter().filter(|m| !learned(m) || weight(m) >= 0.25).collect();
+        assert_eq!(listed.iter().collect::<Vec<_>>(), expected, "{t}");
+        assert!(listed.len() < all.len(), "{t}");
+        if t == ALLOW {
+            assert!(
+                all.iter().any(|m| learned(&m) && weight(m) < 0.0),
+                "{t}: full lists what lowered a score"
+            );
+        }
+    }
+    let rejected = app.moderate(REJECT).await;
+    assert!(
+        rejected["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| !m["rule"].as_str().unwrap().starts_with("learned:")),
+        "{rejected}"
+    );
 }
 
 #[tokio::test]
