@@ -3,7 +3,7 @@
 # valgrind). Unlike timings, the count does not move with the machine's load, so it compares
 # engine changes (and tamiz against rustrict) on a shared or noisy host.
 #
-#   bash benches/instructions.sh                   # full scores summary json rustrict
+#   bash benches/instructions.sh                   # full evidence scores summary json rustrict
 #   MODES='scores rustrict' bash benches/instructions.sh
 #
 # Each mode runs benches/passes.rs at 20 and at 10 passes over the engine bench's pieces; the
@@ -23,7 +23,7 @@ count() { # passes mode -> "instructions pieces"
 }
 
 printf '%-10s %14s\n' mode "instr/comment"
-for mode in ${MODES:-full scores summary json rustrict}; do
+for mode in ${MODES:-full evidence scores summary json rustrict}; do
   read -r hi pieces < <(count 20 "$mode")
   read -r lo _ < <(count 10 "$mode")
   printf '%-10s %14s\n' "$mode" "$(( (hi - lo) / (10 * pieces) ))"

@@ -3,9 +3,10 @@
 //! divides the difference by the comments scored, so start-up and lazy tables drop out. Counted
 //! instructions do not depend on what else the machine is doing, unlike criterion's timings.
 //!
-//! `passes.rs PASSES MODE`, MODE one of `full` (the default verdict), `scores` (scores and
-//! decision only), `summary` (scores and reasons), `json` (full verdict plus the JSON answer
-//! `/v1/moderate` writes) and `rustrict` (the peer's `Censor::analyze`).
+//! `passes.rs PASSES MODE`, MODE one of `full` (every piece of evidence), `evidence` (what
+//! raised a score, the native API's default), `scores` (scores and decision only), `summary`
+//! (scores and reasons), `json` (the default verdict plus the JSON answer `/v1/moderate`
+//! writes) and `rustrict` (the peer's `Censor::analyze`).
 
 use std::hint::black_box;
 use tamiz::engine::{Comment, Detail};
@@ -25,11 +26,12 @@ fn main() {
     let score: Box<dyn Fn(&str) -> usize> = match mode {
         "full" => Box::new(|t| engine.score(&Comment::new(t)).matches.len()),
         "scores" => Box::new(|t| engine.score_with(&Comment::new(t), Detail::Scores).reasons.len()),
+        "evidence" => Box::new(|t| engine.score_with(&Comment::new(t), Detail::Evidence).matches.len()),
         "summary" => Box::new(|t| engine.score_with(&Comment::new(t), Detail::Summary).reasons.len()),
         "json" => Box::new(|t| {
-            let v = engine.score(&Comment::new(t));
+            let v = engine.score_with(&Comment::new(t), Detail::Evidence);
             let mut out = Vec::with_capacity(tamiz::http::verdict_json::size_hint(&v));
-            tamiz::http::verdict_json::write_moderated(&mut out, None, &v, 5, Detail::Full);
+            tamiz::http::verdict_json::write_moderated(&mut out, None, &v, 5, Detail::Evidence);
             out.len()
         }),
         "rustrict" => Box::new(|t| {
@@ -38,7 +40,7 @@ fn main() {
                 .is(rustrict::Type::INAPPROPRIATE) as usize
         }),
         other => {
-            eprintln!("unknown mode {other:?}: full, scores, summary, json or rustrict");
+            eprintln!("unknown mode {other:?}: full, evidence, scores, summary, json or rustrict");
             std::process::exit(2);
         }
     };

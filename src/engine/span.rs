@@ -15,6 +15,9 @@ pub struct Span {
     pub byte_end: usize,
 }
 
+/// Up to this many ranges, counting between their sorted ends beats tabulating every byte.
+const FEW_RANGES: usize = 16;
+
 /// Converts many byte ranges of `text` to [`Span`]s in one pass over the text, so a comment
 /// with thousands of matches still costs O(n + m log m), not O(n · m).
 pub fn spans_for(text: &str, ranges: &[(usize, usize)]) -> Vec<Span> {
@@ -35,9 +38,9 @@ pub fn spans_for(text: &str, ranges: &[(usize, usize)]) -> Vec<Span> {
             })
             .collect();
     }
-    // Comments of ordinary length: a table of both counts at every byte, in one tight pass, and
-    // no sorting. Longer ones use the sorted sweep below, whose memory follows the matches.
-    if text.len() <= 64 * 1024 {
+    // Many ranges over a comment of ordinary length (a full answer's hundred): a table of both
+    // counts at every byte, in one tight pass, and no sorting.
+    if ranges.len() > FEW_RANGES && text.len() <= 64 * 1024 {
         let mut table: Vec<(u32, u32)> = Vec::with_capacity(text.len() + 1);
         let (mut chars, mut utf16) = (0u32, 0u32);
         for &b in text.as_bytes() {
@@ -65,26 +68,22 @@ pub fn spans_for(text: &str, ranges: &[(usize, usize)]) -> Vec<Span> {
             })
             .collect();
     }
+    // A few ranges (the default answer's handful), or a long comment: the counts at the ranges'
+    // ends only, each from the one before, in counting loops the compiler vectorizes. An offset
+    // inside a character counts that character, as the table does.
     let mut offsets: Vec<usize> = ranges.iter().flat_map(|&(s, e)| [s, e]).collect();
     offsets.sort_unstable();
     offsets.dedup();
+    let bytes = text.as_bytes();
     let mut table: Vec<(usize, usize, usize)> = Vec::with_capacity(offsets.len());
-    let (mut chars, mut utf16) = (0usize, 0usize);
-    let mut next = offsets.iter().copied().peekable();
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\0'))) {
-        while let Some(&o) = next.peek() {
-            if o > i {
-                break;
-            }
-            // Offsets inside a character (never produced by the engine) round down to it.
-            table.push((o, chars, utf16));
-            next.next();
-        }
-        if i == text.len() {
-            break;
-        }
-        chars += 1;
-        utf16 += c.len_utf16();
+    let (mut done, mut chars, mut utf16) = (0usize, 0usize, 0usize);
+    for o in offsets {
+        let piece = &bytes[done..o.min(bytes.len())];
+        let leads = piece.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        chars += leads;
+        utf16 += leads + piece.iter().filter(|&&b| b >= 0xF0).count();
+        done += piece.len();
+        table.push((o, chars, utf16));
     }
     let lookup = |b: usize| -> (usize, usize) {
         match table.binary_search_by_key(&b, |t| t.0) {
@@ -226,6 +225,25 @@ mod tests {
         let long = unit.repeat(64 * 1024 / unit.len() + 1);
         let ranges: Vec<(usize, usize)> = short.match_indices("idiot").map(|(b, _)| (b, b + 5)).collect();
         assert_eq!(spans_for(&short, &ranges), spans_for(&long, &ranges));
+    }
+
+    #[test]
+    fn few_and_many_ranges_agree() {
+        // Every byte offset pair, inside characters and past the end included, so the table
+        // and the counted ends are held to the same answer for each.
+        let text = "😀 ñandú — idiot ok";
+        let all: Vec<(usize, usize)> = (0..=text.len() + 2)
+            .flat_map(|s| (s..=text.len() + 2).map(move |e| (s, e)))
+            .collect();
+        assert!(all.len() > FEW_RANGES);
+        let many = spans_for(text, &all);
+        for (k, chunk) in all.chunks(FEW_RANGES).enumerate() {
+            assert_eq!(
+                spans_for(text, chunk),
+                many[k * FEW_RANGES..][..chunk.len()],
+                "{chunk:?}"
+            );
+        }
     }
 
     #[test]
