@@ -2,7 +2,7 @@
 //!
 //! `tamiz` with no subcommand serves, like `tamiz serve`.
 
-use crate::engine::{Comment, Engine, Language, Verdict};
+use crate::engine::{Comment, Detail, Engine, Language, Verdict};
 use crate::settings::Settings;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -65,6 +65,28 @@ pub struct ScoreArgs {
     /// Language of the comments (en, es); detected when omitted.
     #[arg(long)]
     pub language: Option<String>,
+    /// What each result lists, as the API's `detail`: the matches that raised a score
+    /// (`evidence`), every match (`full`) or none (`summary`).
+    #[arg(long, value_enum, default_value_t = DetailArg::Evidence)]
+    pub detail: DetailArg,
+}
+
+/// `tamiz score --detail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DetailArg {
+    Evidence,
+    Full,
+    Summary,
+}
+
+impl From<DetailArg> for Detail {
+    fn from(d: DetailArg) -> Detail {
+        match d {
+            DetailArg::Evidence => Detail::Evidence,
+            DetailArg::Full => Detail::Full,
+            DetailArg::Summary => Detail::Summary,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -385,6 +407,42 @@ struct Scored<'a> {
     verdict: &'a Verdict,
 }
 
+/// A result line without `matches`, in the full line's order of keys.
+#[derive(Serialize)]
+struct Summary<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a serde_json::Value>,
+    decision: crate::engine::Decision,
+    scores: &'a crate::engine::Scores,
+    reasons: &'a [String],
+    language: Language,
+    lexicon_version: &'a str,
+}
+
+/// One result line; a summary leaves `matches` out, as the API's does (absent means "not asked
+/// for", never "nothing matched").
+fn write_scored(
+    out: &mut impl Write,
+    id: Option<&serde_json::Value>,
+    v: &Verdict,
+    detail: Detail,
+) -> anyhow::Result<()> {
+    if detail == Detail::Summary {
+        let summary = Summary {
+            id,
+            decision: v.decision,
+            scores: &v.scores,
+            reasons: &v.reasons,
+            language: v.language,
+            lexicon_version: &v.lexicon_version,
+        };
+        serde_json::to_writer(out, &summary)?;
+    } else {
+        serde_json::to_writer(out, &Scored { id, verdict: v })?;
+    }
+    Ok(())
+}
+
 /// `tamiz score`.
 pub fn score(config: &ConfigArg, args: &ScoreArgs) -> anyhow::Result<()> {
     let (_, engine) = load_engine(config)?;
@@ -393,15 +451,16 @@ pub fn score(config: &ConfigArg, args: &ScoreArgs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.jsonl {
         let stdin = std::io::stdin();
-        score_jsonl(&engine, language, stdin.lock(), &mut out)?;
+        score_jsonl(&engine, language, args.detail.into(), stdin.lock(), &mut out)?;
     } else {
         for text in &args.texts {
-            let v = engine.score(&Comment {
+            let comment = Comment {
                 text,
                 language,
                 parent: None,
-            });
-            serde_json::to_writer(&mut out, &Scored { id: None, verdict: &v })?;
+            };
+            let v = engine.score_with(&comment, args.detail.into());
+            write_scored(&mut out, None, &v, args.detail.into())?;
             out.write_all(b"\n")?;
         }
     }
@@ -423,6 +482,7 @@ struct Line {
 pub fn score_jsonl(
     engine: &Engine,
     language: Option<Language>,
+    detail: Detail,
     mut input: impl BufRead,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
@@ -444,18 +504,13 @@ pub fn score_jsonl(
                 Ok(l) => match parse_language(&l.language) {
                     Err(e) => Err(format!("line {line_no}: language: {e}")),
                     Ok(lang) => {
-                        let v = engine.score(&Comment {
+                        let comment = Comment {
                             text: &l.text,
                             language: lang.or(language),
                             parent: None,
-                        });
-                        serde_json::to_writer(
-                            &mut *out,
-                            &Scored {
-                                id: l.id.as_ref(),
-                                verdict: &v,
-                            },
-                        )?;
+                        };
+                        let v = engine.score_with(&comment, detail);
+                        write_scored(&mut *out, l.id.as_ref(), &v, detail)?;
                         Ok(())
                     }
                 },

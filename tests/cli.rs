@@ -49,6 +49,40 @@ fn score_prints_one_json_per_text() {
 }
 
 #[test]
+fn score_detail_chooses_which_matches_are_listed() {
+    let text = "Thanks for the review of the article, you complete idiot";
+    let run = |detail: &str| {
+        let out = tamiz(&["score", "--detail", detail, text], b"");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        lines(&out).remove(0)
+    };
+    let (evidence, full, summary) = (run("evidence"), run("full"), run("summary"));
+    let default = lines(&tamiz(&["score", text], b"")).remove(0);
+    assert_eq!(default, evidence);
+    for key in ["decision", "scores", "reasons", "language"] {
+        assert_eq!(evidence[key], full[key], "{key}");
+        assert_eq!(summary[key], full[key], "{key}");
+    }
+    assert!(summary.get("matches").is_none(), "{summary}");
+    let listed = evidence["matches"].as_array().unwrap();
+    let all = full["matches"].as_array().unwrap();
+    let learned = |m: &serde_json::Value| m["rule"].as_str().unwrap().starts_with("learned:");
+    let kept: Vec<_> = all
+        .iter()
+        .filter(|m| !learned(m) || m["weight"].as_f64().unwrap() >= 0.25)
+        .collect();
+    assert_eq!(listed.iter().collect::<Vec<_>>(), kept);
+    assert!(
+        all.iter().any(|m| learned(m) && m["weight"].as_f64().unwrap() < 0.0),
+        "{full}"
+    );
+    assert!(listed.iter().any(|m| !learned(m)), "{evidence}");
+    let bad = tamiz(&["score", "--detail", "verbose", text], b"");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("possible values: evidence, full, summary"));
+}
+
+#[test]
 fn jsonl_keeps_lines_aligned_with_errors_in_place() {
     let mut input = Vec::new();
     input.extend_from_slice(b"{\"id\": 1, \"text\": \"you idiot\"}\n");
