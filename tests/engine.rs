@@ -74,12 +74,13 @@ decisions! {
     dotted_split: "fu.ck this" => [Review, Reject], Category::Profanity;
     character_reference: "you f&#117;cking &#1110;diot" => [Review, Reject], Category::Insult;
     escaped_markup: "Tom &amp; Jerry &lt;3" => [Allow];
-    spaced_threat: "k i l l  y o u r s e l f" => [Reject], Category::Threat;
+    // Urging self-harm is severe toxicity, not a threat (see `self_harm_urging_is_severe_not_a_threat`).
+    spaced_self_harm: "k i l l  y o u r s e l f" => [Reject];
     // Threats.
     find_and_kill: "I will find you and kill you" => [Reject], Category::Threat;
     hope_you_die: "I hope you die" => [Review, Reject], Category::Threat;
     deserves_hanging: "he deserves to be hanged" => [Review, Reject], Category::Threat;
-    kys: "kys" => [Review, Reject], Category::Threat;
+    kys: "kys" => [Review, Reject];
     te_voy_a_matar: "te voy a matar" => [Reject], Category::Threat;
     incitement: "Hang him." => [Reject], Category::Threat;
     incitement_by_insult: "Just shoot the bastards." => [Reject], Category::Threat;
@@ -575,4 +576,43 @@ fn evidence_detail_lists_what_raised_a_score_and_scores_the_same() {
         dropped > 100 && kept_learned > 10,
         "dropped {dropped}, kept {kept_learned}"
     );
+}
+
+#[test]
+fn self_harm_urging_is_severe_not_a_threat() {
+    // A threat is harm the speaker intends or wishes on someone (Perspective's THREAT, the
+    // Jigsaw labels); telling someone to kill themselves is rejected as severe toxicity.
+    for text in [
+        "Kill yourself",
+        "go hang yourself",
+        "kys loser",
+        "he should kill himself",
+        "mátate pendejo",
+    ] {
+        let v = score(text);
+        assert_eq!(v.decision, Reject, "{text}: {:?}", rules(&v));
+        assert!(
+            v.scores.get(Category::Threat) < 0.4,
+            "{text}: {:?} {:?}",
+            v.scores,
+            rules(&v)
+        );
+        assert!(
+            rules(&v)
+                .iter()
+                .any(|r| r.starts_with("lexicon:") && r.contains("/severe_toxicity ")),
+            "{text}: {:?}",
+            rules(&v)
+        );
+    }
+    // Harm the speaker intends stays a threat, reflexive words nearby or not.
+    for text in ["I will kill you", "kill him", "I'll kill you myself"] {
+        let v = score(text);
+        assert!(
+            v.scores.get(Category::Threat) >= 0.7,
+            "{text}: {:?} {:?}",
+            v.scores,
+            rules(&v)
+        );
+    }
 }

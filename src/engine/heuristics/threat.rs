@@ -107,6 +107,16 @@ fn intent_violence_target(
     let after = same_sentence(tokens, at, at + 1, at + 1 + TARGET_WINDOW);
     let next: Vec<&str> = tokens[after.clone()].iter().map(|t| t.text).collect();
     let verb = tokens[at].text;
+    // "kill yourself", "hang himself": the verb's object is its subject. Urging self-harm is the
+    // severe_toxicity list's to read, not a threat (see `is_target`).
+    if next.first().is_some_and(|w| {
+        matches!(
+            *w,
+            "yourself" | "urself" | "yourselves" | "himself" | "herself" | "themselves" | "myself" | "ourselves"
+        )
+    }) {
+        return;
+    }
     // "beat the crap out of him": the person comes after the idiom, past the target window.
     let out_of = (reach == Reach::Anyone)
         .then(|| same_sentence(tokens, at, at + 1, at + 6))
