@@ -1,11 +1,13 @@
 //! The whole scorer (normalize, match, heuristics, score, decide) with the shipped wordlists on
-//! any UTF-8, with and without a parent and a language: never panics, scores are in [0, 1], and
-//! every piece of evidence has a valid span whose `matched` is exactly that slice of the text.
+//! any UTF-8, with and without a parent and a language, reporting every match or the evidence
+//! that raised a score (whose few spans are counted another way): never panics, scores are in
+//! [0, 1], and every piece of evidence has a valid span whose `matched` is exactly that slice of
+//! the text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use tamiz::engine::{Comment, Engine, Language};
+use tamiz::engine::{Comment, Detail, Engine, Language};
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
@@ -33,11 +35,13 @@ fuzz_target!(|data: &[u8]| {
         2 => Some(Language::Es),
         _ => None,
     };
-    let verdict = engine().score(&Comment {
+    let detail = if opts & 8 == 8 { Detail::Evidence } else { Detail::Full };
+    let comment = Comment {
         text: &text,
         language,
         parent: parent.as_deref(),
-    });
+    };
+    let verdict = engine().score_with(&comment, detail);
     for c in tamiz::engine::Category::ALL {
         let s = verdict.scores.get(c);
         assert!((0.0..=1.0).contains(&s), "{c}: {s}");
