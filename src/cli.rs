@@ -3,6 +3,7 @@
 //! `tamiz` with no subcommand serves, like `tamiz serve`.
 
 use crate::engine::{Comment, Detail, Engine, Language, Verdict};
+use crate::http::native::ResponseDetail;
 use crate::settings::Settings;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -67,26 +68,8 @@ pub struct ScoreArgs {
     pub language: Option<String>,
     /// What each result lists, as the API's `detail`: the matches that raised a score
     /// (`evidence`), every match (`full`) or none (`summary`).
-    #[arg(long, value_enum, default_value_t = DetailArg::Evidence)]
-    pub detail: DetailArg,
-}
-
-/// `tamiz score --detail`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DetailArg {
-    Evidence,
-    Full,
-    Summary,
-}
-
-impl From<DetailArg> for Detail {
-    fn from(d: DetailArg) -> Detail {
-        match d {
-            DetailArg::Evidence => Detail::Evidence,
-            DetailArg::Full => Detail::Full,
-            DetailArg::Summary => Detail::Summary,
-        }
-    }
+    #[arg(long, value_enum, default_value_t = ResponseDetail::Evidence)]
+    pub detail: ResponseDetail,
 }
 
 #[derive(Debug, Args)]

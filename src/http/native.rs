@@ -107,7 +107,8 @@ pub struct ModerateRequest {
 }
 
 /// How much of a verdict `/v1/moderate` sends back.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+// Also `tamiz score --detail` (clap), so the CLI and the API offer the same choices.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum ResponseDetail {
     #[default]

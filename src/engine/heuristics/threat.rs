@@ -7,8 +7,8 @@
 use super::negation::{is_dampened, negates};
 use super::vocab::{
     cue, has_clitic_target, is_body_idiom, is_body_modifier, is_body_part, is_harm_participle, is_idiom_object,
-    is_intent, is_kin, is_people_noun, is_person_target, is_possessive, is_second_person_object, is_target,
-    is_wished_harm, is_wished_harm_participle, kills_people, takes_a_named_victim,
+    is_intent, is_kin, is_people_noun, is_person_target, is_possessive, is_reflexive, is_second_person_object,
+    is_target, is_wished_harm, is_wished_harm_participle, kills_people, takes_a_named_victim,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -109,12 +109,7 @@ fn intent_violence_target(
     let verb = tokens[at].text;
     // "kill yourself", "hang himself": the verb's object is its subject. Urging self-harm is the
     // severe_toxicity list's to read, not a threat (see `is_target`).
-    if next.first().is_some_and(|w| {
-        matches!(
-            *w,
-            "yourself" | "urself" | "yourselves" | "himself" | "herself" | "themselves" | "myself" | "ourselves"
-        )
-    }) {
+    if next.first().is_some_and(|w| is_reflexive(w)) {
         return;
     }
     // "beat the crap out of him": the person comes after the idiom, past the target window.
@@ -363,7 +358,7 @@ fn is_urging(w: &str) -> bool {
 fn person_next(next: &[&str]) -> bool {
     matches!(
         next.first().copied(),
-        Some("him" | "her" | "them" | "you" | "u" | "ya" | "yourself" | "everyone" | "everybody" | "yall")
+        Some("him" | "her" | "them" | "you" | "u" | "ya" | "everyone" | "everybody" | "yall")
     )
 }
 

@@ -371,8 +371,16 @@ pub fn has_clitic_target(w: &str) -> bool {
         .any(|p| w.len() > p.len() + 3 && w.ends_with(p) && (w[..w.len() - p.len()].ends_with('r')))
 }
 
+/// A reflexive pronoun: the object that is its verb's own subject ("kill yourself").
+pub fn is_reflexive(w: &str) -> bool {
+    matches!(
+        w,
+        "yourself" | "urself" | "yourselves" | "himself" | "herself" | "themselves" | "myself" | "ourselves"
+    )
+}
+
 /// Who or what a threat can land on: "kill you", "whack these idiots", "te voy a matar". Not
-/// a reflexive: "kill yourself" urges self-harm, which the severe_toxicity list reads (a threat
+/// a reflexive ([`is_reflexive`]): "kill yourself" urges self-harm, which the severe_toxicity list reads (a threat
 /// is harm the speaker intends or wishes on someone, as Perspective's THREAT and the Jigsaw
 /// labels have it: none of the six "kill yourself" comments of the training folds is labeled one).
 pub fn is_target(w: &str) -> bool {
