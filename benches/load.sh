@@ -46,13 +46,22 @@ trap cleanup EXIT
 python3 benches/load/bodies.py "$tmp"
 
 key="load-key"
+# LOAD_PIN=1: the server gets core 1 (one worker) and oha core 0, so neither steals the other's
+# time slices (oha's threads and the server's workers sharing two cores is what sets the p99 of
+# the shared run: /healthz itself shows it). Rates are then one core's.
+server_pin="" client_pin=""
+if [ "${LOAD_PIN:-0}" = 1 ]; then
+  command -v taskset >/dev/null || { echo "taskset not found (util-linux)" >&2; exit 1; }
+  server_pin="taskset -c 1" client_pin="taskset -c 0"
+  export TAMIZ__SERVER__WORKERS=1
+fi
 TAMIZ__SERVER__HOST=127.0.0.1 \
 TAMIZ__SERVER__PORT=0 \
 TAMIZ__LEXICON__WATCH=false \
 TAMIZ__LOG__LEVEL=warn \
 TAMIZ__AUTH__API_KEYS="$key" \
 TAMIZ__AUTH__ADMIN_KEYS="$key" \
-  "$TAMIZ_BIN" --config config serve 2>"$tmp/server.log" &
+  $server_pin "$TAMIZ_BIN" --config config serve 2>"$tmp/server.log" &
 server_pid=$!
 port=""
 for _ in $(seq 1 300); do
@@ -80,7 +89,7 @@ scenarios=(
 run_oha() { # concurrency seconds method path body out
   local args=(--no-tui -w -c "$1" -z "$2" -m "$3" "${auth[@]}" --output-format json -o "$6")
   if [ "$5" != "-" ]; then args+=(-T application/json -Z "$5"); fi
-  oha "${args[@]}" "$base$4" >/dev/null
+  $client_pin oha "${args[@]}" "$base$4" >/dev/null
 }
 
 results="$tmp/results.jsonl"
