@@ -624,19 +624,7 @@ fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
         }
         hits.push(h);
     }
-    // The scan found the hits by where they end, so they are nearly in order by where they
-    // begin: only a hit inside a longer one ending later is out of place, by a step or two.
-    // Insertion sort does such input in about one comparison per hit (a hit moves back past
-    // hits inside its own span only, so never further than the longest pattern); the general
-    // sorts' partitioning cost 5 % of the engine.
-    let key = |h: &Hit| (h.start, h.end, h.entry);
-    for i in 1..hits.len() {
-        let mut j = i;
-        while j > 0 && key(&hits[j - 1]) > key(&hits[j]) {
-            hits.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    hits.sort_unstable_by_key(|h| (h.start, h.end, h.entry));
     // Operator duplicates went above; a learned hit found twice is adjacent to itself now.
     hits.dedup();
     hits
