@@ -1,7 +1,8 @@
 //! Engine throughput on one core: the full pipeline (normalize → match → heuristics → score)
 //! against rustrict (the Rust profanity crate) and a bare aho-corasick scan of the same patterns over the same texts, so the cost of
 //! normalization and heuristics shows as a ratio. Texts: the real comment thread, ~300-character
-//! comments and ~1 KB comments cut from the thread and the news paragraphs.
+//! comments and ~1 KB comments cut from the thread and the news paragraphs, and 1,000 Jigsaw
+//! comments as written (their lengths and spam included).
 //!
 //! `pipeline_scores` is the same pipeline building scores and decision only (no evidence report).
 //!
@@ -10,7 +11,7 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
-use support::{engine, pieces, texts};
+use support::{engine, jigsaw, pieces, texts};
 use tamiz::engine::{Comment, Detail};
 
 mod support;
@@ -31,6 +32,7 @@ fn bench(c: &mut Criterion) {
         ("thread", texts("corpus_comments.jsonl")),
         ("300B", pieces(300)),
         ("1KB", pieces(1024)),
+        ("jigsaw", jigsaw(1000)),
     ];
     for unit in ["comments", "bytes"] {
         let mut g = c.benchmark_group(format!("engine_{unit}"));

@@ -3,7 +3,8 @@
 //! divides the difference by the comments scored, so start-up and lazy tables drop out. Counted
 //! instructions do not depend on what else the machine is doing, unlike criterion's timings.
 //!
-//! `passes.rs PASSES MODE`, MODE one of `full` (every piece of evidence), `evidence` (what
+//! `passes.rs PASSES MODE [SET]`, SET `300B` (the default) or `jigsaw` (1,000 Jigsaw comments as
+//! written, see `support::jigsaw`), MODE one of `full` (every piece of evidence), `evidence` (what
 //! raised a score, the native API's default), `scores` (scores and decision only), `summary`
 //! (scores and reasons), `json` (the default verdict plus the JSON answer `/v1/moderate`
 //! writes) and `rustrict` (the peer's `Censor::analyze`).
@@ -22,7 +23,14 @@ fn main() {
     let passes: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(0);
     let mode = args.get(1).map(String::as_str).unwrap_or("full");
     let engine = support::engine();
-    let pieces = support::pieces(300);
+    let pieces = match args.get(2).map(String::as_str).unwrap_or("300B") {
+        "300B" => support::pieces(300),
+        "jigsaw" => support::jigsaw(1000),
+        other => {
+            eprintln!("unknown set {other:?}: 300B or jigsaw");
+            std::process::exit(2);
+        }
+    };
     let score: Box<dyn Fn(&str) -> usize> = match mode {
         "full" => Box::new(|t| engine.score(&Comment::new(t)).matches.len()),
         "scores" => Box::new(|t| engine.score_with(&Comment::new(t), Detail::Scores).reasons.len()),

@@ -39,6 +39,22 @@ pub fn pieces(size: usize) -> Vec<String> {
     out
 }
 
+/// The first `n` comments of the uniform random sample of the Jigsaw 2018 training file
+/// (`in_random5k`): real comments at their real lengths (mean ~400 characters, a few of several
+/// KB, some spam repeating one word), which cut prose does not have.
+pub fn jigsaw(n: usize) -> Vec<String> {
+    let mut rdr = csv::Reader::from_path(repo().join("data/train/en_jigsaw2018_train_subsets.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (text, random) = (col("text"), col("in_random5k"));
+    rdr.records()
+        .map(Result::unwrap)
+        .filter(|r| &r[random] == "1")
+        .map(|r| r[text].to_string())
+        .take(n)
+        .collect()
+}
+
 pub fn engine() -> Engine {
     Settings::load_with(&repo().join("config"), None, false)
         .unwrap()
