@@ -8,9 +8,8 @@
 #   SET=jigsaw bash benches/instructions.sh          # 1,000 Jigsaw comments instead of 300 B pieces
 #
 # Each mode runs benches/passes.rs at 20 and at 10 passes over the engine bench's pieces (3 and 2
-# over the 1,000 Jigsaw comments); the
-# difference divided by the comments of 10 passes leaves out start-up (lexicon build) and any
-# lazily built tables. Bounded: 2 runs per mode, about 20 s each under callgrind.
+# over the 1,000 Jigsaw comments); the difference divided by the comments of the extra passes
+# leaves out start-up (lexicon build) and any lazily built tables. Bounded: 2 runs per mode, about 20 s each under callgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind not found (apt-get install valgrind)" >&2; exit 1; }
