@@ -4,6 +4,7 @@
 #   bash benches/load.sh            # every scenario at concurrency 1, 16 and 64
 #   LOAD_SECS=3 bash benches/load.sh  # shorter runs
 #   LOAD_ONLY='healthz|moderate_300' bash benches/load.sh  # scenarios whose name matches
+#   LOAD_PIN=1 bash benches/load.sh  # server on core 1 (one worker), oha on core 0
 #
 # What it measures (numbers go to stdout as a table and to target/bench/load.json):
 # - requests/s and p50/p99/p99.9 latency for GET /healthz (the framework's own ceiling),
@@ -18,7 +19,7 @@
 # deadline finish and count, rather than being aborted), after a 2-second warm-up per
 # scenario; 21 runs, about 3.5 minutes in all. Loopback only. The server runs with its default
 # worker count (one per core), the file watcher off and log level warn. oha runs on the same
-# machine, so client and server share the cores: see BENCHMARKS.md.
+# machine, so client and server share the cores unless LOAD_PIN=1: see BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
