@@ -12,9 +12,9 @@
 //! ([`EDGE`], never in UTF-8) wherever the text passes between word and non-word characters (and
 //! at both ends), and a whole-word pattern is compiled as `EDGE in EDGE`, a prefix as `EDGE
 //! stem`. So the learned lists' short words (`in`, `to`) are never candidates inside longer
-//! words. Checking each candidate after the fact cost a third of the engine's time: a scan met
-//! ~180 candidates per 300-byte comment, two thirds of them inside a word, and the check's
-//! branches were the engine's most mispredicted. Only a pattern that begins or ends with a
+//! words. Checking each candidate after the fact was costly: a scan met ~180 candidates per
+//! 300-byte comment, two thirds of them inside a word, and the checks' branches were a third of
+//! the engine's mispredicted ones. Only a pattern that begins or ends with a
 //! non-word character (`$hit`) keeps that check, for its side. An earlier design walked the
 //! automaton anchored from each place a match could begin; once the learned lists gained in-word
 //! substrings that was nearly every letter.
