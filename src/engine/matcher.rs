@@ -604,6 +604,18 @@ fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
         }
         learned
     });
+    // The scan found the learned hits by where they end, so by where they begin they are nearly
+    // in order: a hit is out of place only behind the hits inside its own span, never further
+    // back than the longest pattern. Insertion sort puts such a list in order in about one
+    // comparison per hit.
+    let key = |h: &Hit| (h.start, h.end, h.entry);
+    for i in 1..hits.len() {
+        let mut j = i;
+        while j > 0 && key(&hits[j - 1]) > key(&hits[j]) {
+            hits.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     // Every key below ends with the entry, so unstable sorts give the one order there is.
     operator.sort_unstable_by_key(|h| {
         (
@@ -615,6 +627,7 @@ fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
     });
     operator.dedup_by_key(|h| (h.entry, h.start, h.end));
     let mut cover: Option<(Category, usize)> = None; // furthest end so far in this category
+    let mut kept = Vec::with_capacity(operator.len());
     for h in operator {
         let cat = entries[h.entry as usize].category;
         match cover {
@@ -622,9 +635,13 @@ fn drop_nested(mut hits: Vec<Hit>, entries: &[Entry]) -> Vec<Hit> {
             Some((c, end)) if c == cat => cover = Some((c, end.max(h.end))),
             _ => cover = Some((cat, h.end)),
         }
-        hits.push(h);
+        kept.push(h);
     }
-    hits.sort_unstable_by_key(|h| (h.start, h.end, h.entry));
+    // Two sorted runs, merged in one pass by the stable sort (the operator's hits come in
+    // category order: a general sort of the lot cost 5 % of the engine).
+    kept.sort_unstable_by_key(key);
+    hits.append(&mut kept);
+    hits.sort_by_key(key);
     // Operator duplicates went above; a learned hit found twice is adjacent to itself now.
     hits.dedup();
     hits
@@ -843,6 +860,38 @@ mod tests {
             }
             want.sort_unstable();
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        /// Hits come out in text order, each once, however the operator's and the learned ones
+        /// interleave and nest (the order is built from two sorted runs, see `drop_nested`).
+        #[test]
+        fn hits_are_in_text_order_and_distinct(
+            words in proptest::collection::vec(
+                proptest::sample::select(&["an", "idiot", "piece", "of", "shit", "fucking", "you", "ass", "cocktail", "x"][..]),
+                0..30,
+            ),
+        ) {
+            let mut lex = lexicon();
+            let mut errs = Vec::new();
+            lex.parse_file(
+                &FileKind::Learned { language: Language::En },
+                &Arc::from("learned/en.tsv"),
+                "an idiot\tinsult\t0.5\nidiot\tinsult\t0.2\nshit\tinsult\t0.1\npiece of\ttoxicity\t0.1\nof shit\ttoxicity\t0.1\nfuck*\ttoxicity\t0.3\n*shit*\ttoxicity\t0.1\n",
+                1.5,
+                &LeetTable::default(),
+                &mut errs,
+            );
+            proptest::prop_assert!(errs.is_empty(), "{:?}", errs);
+            let m = Matcher::build(&lex).unwrap();
+            let n = normalize(&words.join(" "), &LeetTable::default());
+            let hits = m.find(&n, &lex.entries, Language::En);
+            let keys: Vec<_> = hits.iter().map(|h| (h.start, h.end, h.entry)).collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            proptest::prop_assert_eq!(keys, sorted);
         }
     }
 
