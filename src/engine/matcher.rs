@@ -873,17 +873,9 @@ mod tests {
                 0..30,
             ),
         ) {
-            let mut lex = lexicon();
-            let mut errs = Vec::new();
-            lex.parse_file(
-                &FileKind::Learned { language: Language::En },
-                &Arc::from("learned/en.tsv"),
+            let lex = with_learned(
                 "an idiot\tinsult\t0.5\nidiot\tinsult\t0.2\nshit\tinsult\t0.1\npiece of\ttoxicity\t0.1\nof shit\ttoxicity\t0.1\nfuck*\ttoxicity\t0.3\n*shit*\ttoxicity\t0.1\n",
-                1.5,
-                &LeetTable::default(),
-                &mut errs,
             );
-            proptest::prop_assert!(errs.is_empty(), "{:?}", errs);
             let m = Matcher::build(&lex).unwrap();
             let n = normalize(&words.join(" "), &LeetTable::default());
             let hits = m.find(&n, &lex.entries, Language::En);
@@ -895,19 +887,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn learned_hits_are_additive_and_never_hide_operator_entries() {
+    /// The test lexicon plus a learned list (`tamiz train`'s TSV rows).
+    fn with_learned(tsv: &str) -> Lexicon {
         let mut lex = lexicon();
         let mut errs = Vec::new();
         lex.parse_file(
             &FileKind::Learned { language: Language::En },
             &Arc::from("learned/en.tsv"),
-            "an idiot\tinsult\t0.5\nidiot\tinsult\t0.2\nshit\tinsult\t0.1\n",
+            tsv,
             1.5,
             &LeetTable::default(),
             &mut errs,
         );
         assert!(errs.is_empty(), "{errs:?}");
+        lex
+    }
+
+    #[test]
+    fn learned_hits_are_additive_and_never_hide_operator_entries() {
+        let lex = with_learned("an idiot\tinsult\t0.5\nidiot\tinsult\t0.2\nshit\tinsult\t0.1\n");
         let m = Matcher::build(&lex).unwrap();
         let n = normalize("an idiot, a piece of shit", &LeetTable::default());
         let mut got: Vec<(String, bool)> = m
