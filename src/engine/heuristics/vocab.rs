@@ -380,9 +380,10 @@ pub fn is_reflexive(w: &str) -> bool {
 }
 
 /// Who or what a threat can land on: "kill you", "whack these idiots", "te voy a matar". Not
-/// a reflexive ([`is_reflexive`]): "kill yourself" urges self-harm, which the severe_toxicity list reads (a threat
-/// is harm the speaker intends or wishes on someone, as Perspective's THREAT and the Jigsaw
-/// labels have it: none of the six "kill yourself" comments of the training folds is labeled one).
+/// a reflexive ([`is_reflexive`]): "kill yourself" urges self-harm, which the severe_toxicity
+/// list reads (a threat is harm the speaker intends or wishes on someone, as Perspective's
+/// THREAT and the Jigsaw labels have it: none of the six "kill yourself" comments of the
+/// training folds is labeled one).
 pub fn is_target(w: &str) -> bool {
     matches!(
         w,
