@@ -238,6 +238,23 @@ fn spans_point_at_what_the_commenter_wrote() {
 }
 
 #[test]
+fn a_spelled_out_word_keeps_the_one_letter_word_before_it_apart() {
+    // "a f.u.c.k.i.n.g" once read as "afucking", which no wordlist entry matches.
+    for (text, spelled) in [
+        ("You are a f.u.c.k.i.n.g 1d10t", "f.u.c.k"),
+        ("I F. U. C. K. hate mondays", "F. U. C. K"),
+    ] {
+        let v = score(text);
+        let m = v
+            .matches
+            .iter()
+            .find(|m| m.rule == "lexicon:en/profanity")
+            .unwrap_or_else(|| panic!("{text:?}: no profanity entry; {:?}", rules(&v)));
+        assert!(m.matched.starts_with(spelled), "{text:?}: matched {:?}", m.matched);
+        assert!(v.scores.get(Category::Profanity) >= 0.6, "{text:?}: {:?}", v.scores);
+    }
+}
+#[test]
 fn a_masked_word_reads_as_its_entry_and_quotes_what_was_typed() {
     let text = "it is f*** cold, s*** happens";
     let v = score(text);

@@ -373,17 +373,23 @@ fn rewritable(bytes: &[u8], i: usize, leet: &LeetTable) -> bool {
 }
 
 /// Whether the one-character word at `i` starts a spelled-out chain that stage 3 would join:
-/// three one-character words with one separator between each (`i` is the first, a word
-/// of its own; see [`separator_run`]). (A chain of two, as in "it's a deal", is left as it
-/// is, but for a hyphen becoming a space, which this path does anyway.)
+/// three one-character words with one separator between each, both bare spaces or both with a
+/// mark (`i` is the first, a word of its own; see [`separator_run`]). (A chain of two, as in
+/// "it's a deal", is left as it is, but for a hyphen becoming a space, which this path does
+/// anyway.)
 fn starts_chain(bytes: &[u8], i: usize) -> bool {
     let word = |k: usize| bytes.get(k).is_some_and(|&b| class(b).1);
     let ch = |k: usize| bytes.get(k).map(|&b| char_of(class(b).0));
     let mut j = i;
+    let mut marked = None;
     for _ in 0..2 {
-        let Some(len) = separator_run(ch, j + 1) else {
+        let Some((len, mark)) = separator_run(ch, j + 1) else {
             return false;
         };
+        if marked.is_some_and(|m| m != mark) {
+            return false;
+        }
+        marked = Some(mark);
         j += 1 + len;
         if !word(j) || word(j + 1) {
             return false;

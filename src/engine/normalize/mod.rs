@@ -583,24 +583,25 @@ fn is_spelling_separator(c: char) -> bool {
     matches!(c, ' ' | '.' | '-' | '_' | ',' | '*')
 }
 
-/// The length of the separator between two letters of a spelled-out word that starts at `k`
-/// (`ch` reads the folded characters): one separator (`f.u`, `f u`), or one mark other than a
-/// space with a space on either side or both (`f . u`, `f. u`, `f -u`). Two spaces, or two
-/// marks, are not one: they end a chain.
-fn separator_run(ch: impl Fn(usize) -> Option<char>, k: usize) -> Option<usize> {
+/// The separator between two letters of a spelled-out word that starts at `k` (`ch` reads the
+/// folded characters): one separator (`f.u`, `f u`), or one mark other than a space with a space
+/// on either side or both (`f . u`, `f. u`, `f -u`). Two spaces, or two marks, are not one: they
+/// end a chain. Returns its length and whether it holds a mark (is more than a space).
+fn separator_run(ch: impl Fn(usize) -> Option<char>, k: usize) -> Option<(usize, bool)> {
     let mark = |c: Option<char>| c.is_some_and(|c| c != ' ' && is_spelling_separator(c));
     match ch(k)? {
-        ' ' if mark(ch(k + 1)) => Some(if ch(k + 2) == Some(' ') { 3 } else { 2 }),
-        ' ' => Some(1),
-        c if is_spelling_separator(c) => Some(if ch(k + 1) == Some(' ') { 2 } else { 1 }),
+        ' ' if mark(ch(k + 1)) => Some((if ch(k + 2) == Some(' ') { 3 } else { 2 }, true)),
+        ' ' => Some((1, false)),
+        c if is_spelling_separator(c) => Some((if ch(k + 1) == Some(' ') { 2 } else { 1 }, true)),
         _ => None,
     }
 }
 
 /// Stage 3: join words spelled out letter by letter (`f.u.c.k`, `f u c k`, `f-u-c-k`,
 /// `F . U . C . K`, `f. u. c. k.`). A chain is three or more single letters with one separator
-/// between each (see [`separator_run`]); two spaces (`k i l l  y o u`) end a chain, which keeps
-/// the word break. Hyphens and underscores left between longer words become spaces so
+/// between each (see [`separator_run`]), all bare spaces or all with a mark: "a f.u.c.k.i.n.g
+/// idiot" keeps its article apart (`a fucking`, not `afucking`). Two spaces (`k i l l  y o u`)
+/// end a chain, which keeps the word break. Hyphens and underscores left between longer words become spaces so
 /// `mother-fucker` reads as two words.
 fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
     if mark_spelled_out(&mut units) {
@@ -646,11 +647,12 @@ fn mark_spelled_out(units: &mut [Unit]) -> bool {
         // Extend a chain: letter (separator letter)*, each letter a word of its own.
         let single_letter_at = |k: usize| k < n && word(units, k) && (k + 1 >= n || !word(units, k + 1));
         let ch = |k: usize| units.get(k).map(|u| u.ch);
-        let (mut j, mut letters) = (i, 1);
-        while let Some(len) = separator_run(ch, j + 1) {
-            if !single_letter_at(j + 1 + len) {
+        let (mut j, mut letters, mut marked) = (i, 1, None);
+        while let Some((len, mark)) = separator_run(ch, j + 1) {
+            if !single_letter_at(j + 1 + len) || marked.is_some_and(|m| m != mark) {
                 break;
             }
+            marked = Some(mark);
             j += 1 + len;
             letters += 1;
         }
@@ -664,6 +666,11 @@ fn mark_spelled_out(units: &mut [Unit]) -> bool {
         } else if j > i {
             // A chain too short to join (`a-b`) is stepped over: its hyphen still becomes a space.
             edits |= units[i + 1..j].iter().any(|u| matches!(u.ch, '-' | '_'));
+            if letters == 2 {
+                // Its second letter may start a chain of another separator ("a f.u.c.k").
+                i = j;
+                continue;
+            }
         }
         i = j + 1;
     }
@@ -819,6 +826,10 @@ mod tests {
         spaced_dots: "F . U . C . K .  Y . O . U" => "fuck . you",
         initials: "F. U. C. K. off" => "fuck. off",
         spaced_dash: "f -u- c - k" => "fuck",
+        article_before_dotted: "a f.u.c.k.i.n.g 1d10t" => "a fucking idiot",
+        pronoun_before_initials: "I F. U. C. K. hate it" => "i fuck. hate it",
+        dotted_then_spaced: "f.u.c.k y o u" => "fuck you",
+        mixed_marks_join: "f.u-c_k" => "fuck",
         two_marks_end_a_chain: "a.. b.. c" => "a.. b.. c",
         initials_stay_short: "U.S. Ambassador" => "u.s. ambassador",
         hyphenated_words_split: "mother-fucker" => "mother fucker",
