@@ -61,6 +61,8 @@ decisions! {
     cyrillic_idiot: "you іdіоt" => [Review, Reject], Category::Insult;
     zero_width: "you id\u{200B}iot" => [Review, Reject], Category::Insult;
     dotted_profanity: "f.u.c.k you" => [Review, Reject];
+    slashed_profanity: "f/u/c/k you" => [Review, Reject], Category::Profanity;
+    emoji_spelled_profanity: "f🔥u🔥c🔥k you" => [Review, Reject], Category::Profanity;
     spaced_dots: "F . U . C . K .  Y . O . U" => [Review, Reject], Category::Profanity;
     initials_style: "F. U. C. K. you" => [Review, Reject];
     masked_profanity: "f*ck you" => [Review, Reject];

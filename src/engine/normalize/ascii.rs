@@ -216,7 +216,9 @@ pub(super) static STOP: [bool; 128] = {
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        t[b] = c.is_ascii_control() || c.is_ascii_whitespace() || matches!(c, b'-' | b'_' | b'.' | b',' | b'*' | b'\'');
+        t[b] = c.is_ascii_control()
+            || c.is_ascii_whitespace()
+            || matches!(c, b'-' | b'_' | b'.' | b',' | b'*' | b'/' | b'~' | b'\'');
         b += 1;
     }
     t
