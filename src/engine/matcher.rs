@@ -386,10 +386,11 @@ impl Matcher {
         }
     }
 
-    /// Reads split words (see the module notes): a hyphen or underscore (a space by now) or a
-    /// dot between two words of letters goes where the two joined make an operator entry that
-    /// runs across the join, or an allowlisted word: `half-wits` is `halfwits`, `b-itch` is
-    /// `bitch`, `fu.ck` is `fuck`, `cock-tail` is `cocktail`; `well-known` stays two words.
+    /// Reads split words (see the module notes): a hyphen or underscore (a space by now), a dot,
+    /// or the space after "a" or "I" opening a spelled-out word, between two words of letters,
+    /// goes where the two joined make an operator entry that runs across the join, or an
+    /// allowlisted word: `half-wits` is `halfwits`, `b-itch` is `bitch`, `fu.ck` is `fuck`,
+    /// `cock-tail` is `cocktail`, "a s s" is `ass`; `well-known` stays two words.
     /// `original` is the text `n` was folded from: a space only joins where it was a hyphen.
     pub fn join_split_words(&self, n: &mut Normalized, original: &str) {
         let bytes = n.text().as_bytes();
@@ -427,6 +428,18 @@ impl Matcher {
             }
         }
         memchr::memchr_iter(b'.', bytes).for_each(&mut consider);
+        // A word spelled out with spaces after "a" or "I" was kept apart from it by the
+        // normalizer ("a p r i c k" is `a prick`); the space goes where the two joined hold an
+        // entry ("a s s" is `ass`, "i d i o t" is `idiot`). Only where the word after came
+        // from such a chain: the original has a space right after its first letter.
+        let orig = original.as_bytes();
+        let spaces = if n.spelled_after_head() { bytes } else { &[] };
+        for at in memchr::memchr_iter(b' ', spaces) {
+            let head = at >= 1 && matches!(bytes[at - 1], b'a' | b'i') && (at < 2 || !is_word(bytes[at - 2] as char));
+            if head && at + 1 < bytes.len() && orig.get(n.original_range(at + 1, at + 2).end) == Some(&b' ') {
+                consider(at);
+            }
+        }
         joins.sort_unstable();
         joins.dedup();
         n.join_at(&joins);

@@ -323,7 +323,11 @@ fn fold(bytes: &[u8], spans: Option<&[Origin]>, leet: &LeetTable) -> Result<Norm
     }
     // Only ASCII bytes were pushed, so this never fails.
     let text = String::from_utf8(text).map_err(|_| Stop::GiveUp)?;
-    Ok(Normalized { text, origin })
+    Ok(Normalized {
+        text,
+        origin,
+        spelled_after_head: false,
+    })
 }
 
 /// The fold's result with each [`ENYE`] written as `ñ`: two bytes, both standing for its
@@ -345,7 +349,11 @@ fn write_enye(text: &[u8], origin: &[Origin]) -> Result<Normalized, Stop> {
     origins.extend_from_slice(&origin[from..]);
     // ASCII bytes and whole `ñ`s, so this never fails.
     let text = String::from_utf8(out).map_err(|_| Stop::GiveUp)?;
-    Ok(Normalized { text, origin: origins })
+    Ok(Normalized {
+        text,
+        origin: origins,
+        spelled_after_head: false,
+    })
 }
 
 /// The end of the whitespace-delimited token around `i` if it has no letter (stage 2 leaves

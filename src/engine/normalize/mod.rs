@@ -168,6 +168,9 @@ pub struct Normalized {
     text: String,
     /// Per byte of `text`: where in the original the character that produced it came from.
     origin: Vec<Origin>,
+    /// A word spelled out with spaces was kept apart from an "a" or "I" before it (see
+    /// [`join_spelled_out`]), for the matcher to join back where that makes an entry.
+    spelled_after_head: bool,
 }
 
 /// The original bytes behind one byte of folded text.
@@ -249,6 +252,11 @@ impl Normalized {
         self.origin[start].start as usize..self.origin[end - 1].end as usize
     }
 
+    /// Whether a word spelled out with spaces follows an "a" or "I" that was kept apart from it.
+    pub fn spelled_after_head(&self) -> bool {
+        self.spelled_after_head
+    }
+
     /// Whether the folded character at byte `i` stands for a run of three or more letters.
     pub fn is_elongated(&self, i: usize) -> bool {
         self.origin.get(i).is_some_and(|o| o.elongated)
@@ -262,8 +270,10 @@ pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
     }
     let units = fold_chars(original);
     let units = map_leet_and_masks(units, leet);
-    let units = join_spelled_out(units);
-    squeeze(units)
+    let (units, spelled_after_head) = join_spelled_out(units);
+    let mut n = squeeze(units);
+    n.spelled_after_head = spelled_after_head;
+    n
 }
 
 /// Per ASCII byte: the folded character (0: dropped, a control) and whether it is a letter or
@@ -602,26 +612,29 @@ fn separator_run(ch: impl Fn(usize) -> Option<char>, k: usize) -> Option<(usize,
 /// Stage 3: join words spelled out letter by letter (`f.u.c.k`, `f u c k`, `f-u-c-k`,
 /// `F . U . C . K`, `f. u. c. k.`). A chain is three or more single letters with one separator
 /// between each (see [`separator_run`]), all bare spaces or all with a mark: "a f.u.c.k.i.n.g
-/// idiot" keeps its article apart (`a fucking`, not `afucking`). Two spaces (`k i l l  y o u`)
+/// idiot" keeps its article apart (`a fucking`, not `afucking`), and so does a chain of spaces
+/// that opens with "a" or "I" (see `Matcher::join_split_words`). Two spaces (`k i l l  y o u`)
 /// end a chain, which keeps the word break. Hyphens and underscores left between longer words become spaces so
 /// `mother-fucker` reads as two words.
-fn join_spelled_out(mut units: Vec<Unit>) -> Vec<Unit> {
-    if mark_spelled_out(&mut units) {
+fn join_spelled_out(mut units: Vec<Unit>) -> (Vec<Unit>, bool) {
+    let (edits, heads) = mark_spelled_out(&mut units);
+    if edits {
         compact(&mut units);
     }
-    units
+    (units, heads)
 }
 
 /// Units to drop are marked with NUL (never produced by folding, which drops controls).
 const GONE: char = '\0';
 
 /// Marks the separators of spelled-out chains and apostrophes inside words `GONE`. Returns
-/// whether anything is to be dropped or rewritten: most comments need `compact`, but one with no
-/// apostrophe, hyphen, underscore or spelled-out word does not.
-fn mark_spelled_out(units: &mut [Unit]) -> bool {
+/// whether anything is to be dropped or rewritten (most comments need `compact`, but one with no
+/// apostrophe, hyphen, underscore or spelled-out word does not), and whether a chain's "a" or
+/// "I" was kept apart.
+fn mark_spelled_out(units: &mut [Unit]) -> (bool, bool) {
     let n = units.len();
     let word = |units: &[Unit], i: usize| units[i].word;
-    let mut edits = false;
+    let (mut edits, mut heads) = (false, false);
     let mut i = 0;
     while i < n {
         if !word(units, i) {
@@ -659,7 +672,13 @@ fn mark_spelled_out(units: &mut [Unit]) -> bool {
             letters += 1;
         }
         if letters >= 3 {
-            for u in &mut units[i + 1..j] {
+            // A chain of bare spaces that opens with "a" or "I" keeps that word apart ("you are
+            // a p r i c k" is `a prick`; "you a s s" is `a ss` here): the matcher joins it back
+            // where the joined word holds an entry (`a ss` → `ass`, `i diot` → `idiot`).
+            let head_is_word = marked == Some(false) && matches!(units[i].ch, 'a' | 'i');
+            heads |= head_is_word;
+            let from = if head_is_word { i + 2 } else { i + 1 };
+            for u in &mut units[from..j] {
                 if !u.word {
                     u.ch = GONE;
                 }
@@ -676,7 +695,7 @@ fn mark_spelled_out(units: &mut [Unit]) -> bool {
         }
         i = j + 1;
     }
-    edits
+    (edits, heads)
 }
 
 /// Drops what `mark_spelled_out` marked, and makes hyphens and underscores spaces.
@@ -755,7 +774,11 @@ fn squeeze(units: Vec<Unit>) -> Normalized {
     }
     // Every push above is a whole character's UTF-8, so this never takes the lossy branch.
     let text = String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Normalized { text, origin }
+    Normalized {
+        text,
+        origin,
+        spelled_after_head: false,
+    }
 }
 
 impl Origin {
@@ -828,6 +851,8 @@ mod tests {
         spaced_dots: "F . U . C . K .  Y . O . U" => "fuck . you",
         initials: "F. U. C. K. off" => "fuck. off",
         spaced_dash: "f -u- c - k" => "fuck",
+        spaced_after_article: "you are a p r i c k" => "you are a prick",
+        spaced_i_held_back: "I d i o t" => "i diot",
         article_before_dotted: "a f.u.c.k.i.n.g 1d10t" => "a fucking idiot",
         pronoun_before_initials: "I F. U. C. K. hate it" => "i fuck. hate it",
         dotted_then_spaced: "f.u.c.k y o u" => "fuck you",
@@ -886,6 +911,7 @@ mod tests {
         Normalized {
             text: String::from_utf8(text).unwrap(),
             origin,
+            spelled_after_head: false,
         }
     }
 
@@ -1001,7 +1027,7 @@ mod tests {
         #[test]
         fn squeeze_equals_its_plain_statement(text in "[ a-cA\\-'.!1é ñ\u{200B}]{0,40}") {
             let leet = LeetTable::default();
-            let units = join_spelled_out(map_leet_and_masks(fold_chars(&text), &leet));
+            let (units, _) = join_spelled_out(map_leet_and_masks(fold_chars(&text), &leet));
             let fast = squeeze(units.clone());
             let slow = squeeze_reference(units);
             proptest::prop_assert!(same(&fast, &slow), "{:?}: {:?} against {:?}", text, fast.text, slow.text);
@@ -1062,7 +1088,7 @@ mod tests {
 
     /// The four stages, without the fast path.
     fn normalize_slow(text: &str, leet: &LeetTable) -> Normalized {
-        squeeze(join_spelled_out(map_leet_and_masks(fold_chars(text), leet)))
+        squeeze(join_spelled_out(map_leet_and_masks(fold_chars(text), leet)).0)
     }
 
     #[test]
