@@ -7,8 +7,9 @@
 use super::negation::{is_dampened, negates};
 use super::vocab::{
     cue, has_clitic_target, is_body_idiom, is_body_modifier, is_body_part, is_harm_participle, is_idiom_object,
-    is_intent, is_kin, is_people_noun, is_person_target, is_possessive, is_reflexive, is_second_person_object,
-    is_target, is_wished_harm, is_wished_harm_participle, kills_people, takes_a_named_victim,
+    is_idiom_thing, is_intent, is_kin, is_people_noun, is_person_target, is_possessive, is_reflexive,
+    is_second_person_object, is_target, is_thing_noun, is_wished_harm, is_wished_harm_participle, kills_people,
+    takes_a_named_victim,
 };
 use super::{same_sentence, Finding, Token};
 use crate::engine::category::Category;
@@ -163,6 +164,11 @@ fn intent_violence_target(
             && (!matches!(tokens[i].text, "about" | "going")
                 || tokens.get(i + 1).is_some_and(|t| matches!(t.text, "to" | "2")))
     });
+    // "Tariffs will hurt everyone", "this policy is going to hurt you": a thing as the intent's
+    // subject makes it a prediction, not anyone's threat.
+    if intent.is_some_and(|i| thing_subject(tokens, i)) {
+        return;
+    }
     let target = target.or_else(|| {
         if reach != Reach::Anyone {
             return None;
@@ -224,6 +230,61 @@ fn intent_violence_target(
         words.dedup();
         push(tokens, "threat/intent-violence-target", at, (from, to), &words, out);
     }
+}
+
+/// Whether the subject of the intent word at `i` is a thing ("tariffs will", "this policy is
+/// going to", "it will"): the word before it in its clause, past auxiliaries and adverbs.
+fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
+    // "if i know who wrote this i'll kill him": the speaker's own intent is nobody's prediction.
+    if first_person_intent(tokens, i) {
+        return false;
+    }
+    let clause = tokens[i].clause;
+    let subject = tokens[..i].iter().rev().take_while(|t| t.clause == clause).find(|t| {
+        !matches!(
+            t.text,
+            "is" | "are"
+                | "was"
+                | "were"
+                | "be"
+                | "really"
+                | "definitely"
+                | "surely"
+                | "probably"
+                | "certainly"
+                | "eventually"
+                | "just"
+                | "also"
+                | "only"
+                | "clearly"
+                | "literally"
+        )
+    });
+    // "tariffs are a stupid idea and will hurt everyone": the clause's first word is the subject.
+    let subject = match subject {
+        Some(t) if matches!(t.text, "and" | "but" | "or") => {
+            let first = tokens[..i].iter().position(|t| t.clause == clause);
+            // Past a determiner: "this guy is a moron and will kill us" is about a person.
+            first.map(|k| match tokens[k].text {
+                "the" | "this" | "that" | "these" | "those" if k + 1 < i => &tokens[k + 1],
+                _ => &tokens[k],
+            })
+        }
+        other => other,
+    };
+    // "That will kill you" is a prediction; "the man that will kill you" is a person.
+    let opens_clause = |t: &Token<'_>| {
+        tokens[..i]
+            .iter()
+            .find(|u| u.clause == clause)
+            .is_some_and(|u| u.start == t.start)
+    };
+    subject.is_some_and(|t| {
+        matches!(t.text, "it" | "this" | "which")
+            || (t.text == "that" && opens_clause(t))
+            || is_thing_noun(t.text)
+            || is_idiom_thing(t.text)
+    })
 }
 
 /// Words that may follow a verb's object in its clause: "kill the founder of ...", "... who
@@ -531,6 +592,14 @@ mod tests {
         ojala_te_mueras: "ojalá te mueras" => vec!["threat/wish-harm"],
         comedian_killed_it: "this comedian killed it last night" => vec![],
         kill_the_bill: "we need to kill the bill" => vec![],
+        nuke_a_modified_thing: "let's nuke this terrible proposal from orbit" => vec![],
+        thing_predicts_harm: "tariffs will hurt everyone" => vec![],
+        thing_phrase_predicts_harm: "this policy is going to hurt you" => vec![],
+        thing_in_a_joined_predicate: "tariffs are a stupid idea and will hurt everyone" => vec![],
+        person_in_a_joined_predicate: "this guy is a moron and will kill us all" => vec!["threat/intent-violence-target"],
+        person_predicts_harm: "he will hurt everyone" => vec!["threat/intent-violence-target"],
+        own_intent_after_a_thing: "if i know who wrote this i'll kill him" => vec!["threat/intent-violence-target"],
+        person_named_by_that: "the man that will track you down and kill you" => vec!["threat/intent-violence-target"],
         hang_heads: "Americans should hang their heads in shame around the planet!" => vec![],
         shoot_email: "shoot me an email when you can" => vec![],
         dying_of_laughter: "I hope you are not dying of laughter" => vec![],

@@ -396,6 +396,22 @@ pub fn is_target(w: &str) -> bool {
     )
 }
 
+/// Things a violent verb's object or a prediction's subject can be that are no person: "kill the
+/// bill", "nuke this proposal", "tariffs will hurt everyone" (besides [`is_thing_noun`]).
+#[rustfmt::skip]
+pub fn is_idiom_thing(w: &str) -> bool {
+    matches!(
+        w,
+        "bill" | "idea" | "deal" | "mood" | "vibe" | "joke" | "buzz" | "plan" | "proposal" | "law"
+            | "lights" | "engine" | "odds" | "heat" | "traffic" | "record" | "deadline" | "clock"
+            | "market" | "system" | "competition" | "time" | "game" | "motion" | "amendment"
+            | "project" | "story"
+            | "policy" | "policies" | "tariff" | "tariffs" | "tax" | "taxes" | "plans" | "ideas"
+            | "laws" | "bills" | "deals" | "proposals" | "agreement" | "treaty" | "program"
+            | "budget" | "economy" | "inflation" | "recession" | "war" | "wall" | "virus"
+    )
+}
+
 /// Objects that make a violent verb an idiom: "kill the bill", "killed it", "shoot me an email",
 /// "hang their heads", "beat the odds". Checked on the 1–3 words after the verb.
 pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
@@ -406,36 +422,10 @@ pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
     let generic = matches!(
         n1,
         "it" | "time" | "for" | "off" | "down" | "up" | "out" | "over" | "around" | "on"
-    ) || matches!(
-        n2,
-        "bill"
-            | "idea"
-            | "deal"
-            | "mood"
-            | "vibe"
-            | "joke"
-            | "buzz"
-            | "plan"
-            | "proposal"
-            | "law"
-            | "lights"
-            | "engine"
-            | "odds"
-            | "heat"
-            | "traffic"
-            | "record"
-            | "deadline"
-            | "clock"
-            | "market"
-            | "system"
-            | "competition"
-            | "time"
-            | "game"
-            | "motion"
-            | "amendment"
-            | "project"
-            | "story"
-    );
+    ) || is_idiom_thing(n2)
+        // "nuke this terrible proposal", "kill the whole deal": a modifier before the thing.
+        || (matches!(n1, "the" | "this" | "that" | "these" | "those" | "your" | "his" | "their" | "my" | "our")
+            && is_idiom_thing(n3));
     let specific = match stem {
         "kill" => matches!(n1, "two" | "me" | "myself") || matches!(n2, "birds" | "pain" | "conversation"),
         "hang" => {
