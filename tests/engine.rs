@@ -111,6 +111,8 @@ decisions! {
     diputado: "el diputado presentó una computadora" => [Allow];
     // Negation and reported speech.
     negated: "I don't think you are an idiot" => [Allow];
+    negated_inside_the_frame: "you're not a moron, you're a genius" => [Allow];
+    negation_after_the_insult: "you are a moron, not a genius" => [Review, Reject], Category::Insult;
     reported: "calling people idiots is not how we debate" => [Allow];
     warning_is_not_denial: "Don't be such an idiot." => [Review, Reject], Category::Insult;
     // Footnotes, emphasis, corrections and symbols are not masked swearing.

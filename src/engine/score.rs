@@ -167,9 +167,15 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     // of name-calling, however many list entries it contains.
     findings.sort_by_key(|f| (f.rule, f.start, std::cmp::Reverse(f.end)));
     findings.dedup_by_key(|f| (f.rule, f.start));
-    // Heuristic insult findings inherit dampening from where they start.
+    // Heuristic insult findings inherit dampening from where they start, and a negation inside
+    // one negates it: "you're not a moron".
     for f in findings {
-        let dampened = is_damped(token_at(&tokens, f.start));
+        let negated_inside = || {
+            let (a, b) = (token_at(&tokens, f.start), token_at(&tokens, f.end.saturating_sub(1)));
+            a.zip(b)
+                .is_some_and(|(a, b)| (a + 1..b).any(|k| negation::negates(&tokens, k)))
+        };
+        let dampened = is_damped(token_at(&tokens, f.start)) || negated_inside();
         raw.push(found(p, &n, f, dampened));
     }
     let mut threats = Vec::new();
