@@ -108,6 +108,10 @@ decisions! {
     hyphenated_prose: "a well-known, so-called anti-war group, e.g. in the U.S. and mid-term races" => [Allow];
     split_cocktail: "a classic cock-tail party" => [Allow];
     spanish_clean: "La reunión entre Peña Nieto y Kushner fue cordial." => [Allow];
+    spanish_rough_traffic: "Está cabrón el tráfico hoy." => [Allow];
+    spanish_tariffs_predicted: "Los aranceles van a matar a la industria automotriz." => [Allow];
+    reported_threat: "The senator said the protesters should be shot, which is outrageous." => [Allow];
+    own_threat_after_said: "Like I said, I will kill you." => [Reject];
     diputado: "el diputado presentó una computadora" => [Allow];
     // Negation and reported speech.
     negated: "I don't think you are an idiot" => [Allow];

@@ -133,11 +133,13 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         let first = token_at(&tokens, h.start);
         // Learned terms are dampened in every category (`tamiz train` fits them that way): a
         // learned toxicity weight for "idiot" must not survive "I don't think you are an idiot".
-        let dampened = (matches!(
+        let dampened = ((matches!(
             e.category,
             Category::Insult | Category::Threat | Category::IdentityAttack
         ) || e.source == Source::Learned)
-            && is_damped(first);
+            && is_damped(first))
+            // "The senator said the protesters should be shot": someone else's threat, reported.
+            || (e.category == Category::Threat && first.is_some_and(|t| identity::is_reported_threat(&tokens, t)));
         // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
         // weight was fitted with those rules' output as a fixed offset.
         if e.category == Category::Insult && e.source == Source::Operator {
@@ -217,7 +219,8 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         }
     }
     for t in threats {
-        raw.push(found(p, &n, t.finding, t.dampened));
+        let reported = token_at(&tokens, t.finding.start).is_some_and(|k| identity::is_reported_threat(&tokens, k));
+        raw.push(found(p, &n, t.finding, t.dampened || reported));
     }
     let mut sig = Vec::new();
     signals::find(text, &mut sig);

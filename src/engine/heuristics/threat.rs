@@ -598,6 +598,8 @@ mod tests {
         thing_in_a_joined_predicate: "tariffs are a stupid idea and will hurt everyone" => vec![],
         person_in_a_joined_predicate: "this guy is a moron and will kill us all" => vec!["threat/intent-violence-target"],
         person_predicts_harm: "he will hurt everyone" => vec!["threat/intent-violence-target"],
+        tariffs_kill_an_industry: "los aranceles van a matar a la industria" => vec![],
+        laughing_to_death: "me vas a matar de la risa" => vec![],
         own_intent_after_a_thing: "if i know who wrote this i'll kill him" => vec!["threat/intent-violence-target"],
         person_named_by_that: "the man that will track you down and kill you" => vec!["threat/intent-violence-target"],
         hang_heads: "Americans should hang their heads in shame around the planet!" => vec![],

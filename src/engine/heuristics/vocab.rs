@@ -409,6 +409,10 @@ pub fn is_idiom_thing(w: &str) -> bool {
             | "policy" | "policies" | "tariff" | "tariffs" | "tax" | "taxes" | "plans" | "ideas"
             | "laws" | "bills" | "deals" | "proposals" | "agreement" | "treaty" | "program"
             | "budget" | "economy" | "inflation" | "recession" | "war" | "wall" | "virus"
+            // es
+            | "aranceles" | "arancel" | "impuestos" | "impuesto" | "inflacion" | "crisis"
+            | "economia" | "reforma" | "medida" | "medidas" | "tratado" | "guerra" | "ley"
+            | "leyes"
     )
 }
 
@@ -486,6 +490,8 @@ pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
                 "you" | "him" | "her" | "them" | "these" | "those" | "your" | "his" | "their"
             ) || matches!(n2, "tax" | "tariff" | "tariffs" | "fine" | "ban" | "duty")
         }
+        // "me vas a matar de risa": laughing, not dying.
+        "matar" => n1 == "de" && (n2 == "risa" || n3 == "risa"),
         "partir" | "romper" => {
             !matches!(n1, "la" | "el" | "te" | "tu") || !matches!(n2, "madre" | "cara" | "hocico" | "jeta" | "crisma")
         }
@@ -511,6 +517,9 @@ fn verb_stem(w: &str) -> &str {
     }
     if w.starts_with("romper") {
         return "romper";
+    }
+    if w.starts_with("matar") {
+        return "matar";
     }
     w
 }
