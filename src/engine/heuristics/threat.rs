@@ -240,26 +240,11 @@ fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
         return false;
     }
     let clause = tokens[i].clause;
-    let subject = tokens[..i].iter().rev().take_while(|t| t.clause == clause).find(|t| {
-        !matches!(
-            t.text,
-            "is" | "are"
-                | "was"
-                | "were"
-                | "be"
-                | "really"
-                | "definitely"
-                | "surely"
-                | "probably"
-                | "certainly"
-                | "eventually"
-                | "just"
-                | "also"
-                | "only"
-                | "clearly"
-                | "literally"
-        )
-    });
+    let subject = tokens[..i]
+        .iter()
+        .rev()
+        .take_while(|t| t.clause == clause)
+        .find(|t| !is_auxiliary_or_adverb(t.text));
     // "tariffs are a stupid idea and will hurt everyone": the clause's first word is the subject.
     let subject = match subject {
         Some(t) if matches!(t.text, "and" | "but" | "or") => {
@@ -285,6 +270,16 @@ fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
             || is_thing_noun(t.text)
             || is_idiom_thing(t.text)
     })
+}
+
+/// Words between a subject and its intent word: "tariffs are really going to".
+#[rustfmt::skip]
+fn is_auxiliary_or_adverb(w: &str) -> bool {
+    matches!(
+        w,
+        "is" | "are" | "was" | "were" | "be" | "really" | "definitely" | "surely" | "probably"
+            | "certainly" | "eventually" | "just" | "also" | "only" | "clearly" | "literally"
+    )
 }
 
 /// Words that may follow a verb's object in its clause: "kill the founder of ...", "... who
