@@ -432,12 +432,14 @@ impl Matcher {
         // normalizer ("a p r i c k" is `a prick`); the space goes where the two joined hold an
         // entry ("a s s" is `ass`, "i d i o t" is `idiot`). Only where the word after came
         // from such a chain: the original has a space right after its first letter.
-        let orig = original.as_bytes();
-        let spaces = if n.spelled_after_head() { bytes } else { &[] };
-        for at in memchr::memchr_iter(b' ', spaces) {
-            let head = at >= 1 && matches!(bytes[at - 1], b'a' | b'i') && (at < 2 || !is_word(bytes[at - 2] as char));
-            if head && at + 1 < bytes.len() && orig.get(n.original_range(at + 1, at + 2).end) == Some(&b' ') {
-                consider(at);
+        if n.spelled_after_head() {
+            let orig = original.as_bytes();
+            for at in memchr::memchr_iter(b' ', bytes) {
+                let head =
+                    at >= 1 && matches!(bytes[at - 1], b'a' | b'i') && (at < 2 || !is_word(bytes[at - 2] as char));
+                if head && at + 1 < bytes.len() && orig.get(n.original_range(at + 1, at + 2).end) == Some(&b' ') {
+                    consider(at);
+                }
             }
         }
         joins.sort_unstable();

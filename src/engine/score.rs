@@ -139,7 +139,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         ) || e.source == Source::Learned)
             && is_damped(first))
             // "The senator said the protesters should be shot": someone else's threat, reported.
-            || (e.category == Category::Threat && first.is_some_and(|t| identity::is_reported_threat(&tokens, t)));
+            || (e.category == Category::Threat && first.is_some_and(|t| threat::is_reported(&tokens, t)));
         // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
         // weight was fitted with those rules' output as a fixed offset.
         if e.category == Category::Insult && e.source == Source::Operator {
@@ -219,8 +219,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         }
     }
     for t in threats {
-        let reported = token_at(&tokens, t.finding.start).is_some_and(|k| identity::is_reported_threat(&tokens, k));
-        raw.push(found(p, &n, t.finding, t.dampened || reported));
+        raw.push(found(p, &n, t.finding, t.dampened));
     }
     let mut sig = Vec::new();
     signals::find(text, &mut sig);

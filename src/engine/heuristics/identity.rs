@@ -7,7 +7,7 @@
 //! threat evidence already found, token by token.
 
 use super::vocab::{cue, is_copula, is_filler, is_group_noun};
-use super::{Finding, Token};
+use super::{said_by_another, Finding, Token};
 use crate::engine::category::Category;
 
 /// Marks of a token, from the evidence found before this rule runs.
@@ -113,32 +113,6 @@ fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> O
     Some((first, end))
 }
 
-/// Verbs that report what someone said.
-#[rustfmt::skip]
-fn is_saying_verb(w: &str) -> bool {
-    matches!(
-        w,
-        "said" | "says" | "say" | "saying" | "claimed" | "claims" | "claim" | "claiming" | "stated"
-            | "states" | "suggested" | "suggests" | "implied" | "implies" | "tweeted" | "tweets"
-            | "insisted" | "insists" | "dijo" | "dice" | "dicen" | "afirmo" | "afirma"
-    )
-}
-
-/// Whether the threat starting at token `at` is someone else's words, reported: "the senator
-/// said the protesters should be shot", "he said he will kill you". A verb of saying stands at
-/// most four words before it in its sentence (its subject's words between), and its own subject
-/// is not the commenter ("like I said, I will kill you" stands).
-pub fn is_reported_threat(tokens: &[Token<'_>], at: usize) -> bool {
-    let sentence = tokens[at].sentence;
-    (at.saturating_sub(4)..at)
-        .rev()
-        .take_while(|&k| tokens[k].sentence == sentence)
-        .any(|v| {
-            is_saying_verb(tokens[v].text)
-                && !(v > 0 && tokens[v - 1].sentence == sentence && matches!(tokens[v - 1].text, "i" | "we" | "yo"))
-        })
-}
-
 /// Whether the attack starting at token `at` is someone else's claim, reported: "Trump said
 /// Mexicans are rapists", "when he says that all Muslims are terrorists". A verb of saying stands
 /// just before it (past "that", "que" and determiners) with a subject other than the commenter:
@@ -156,9 +130,7 @@ pub fn is_reported_claim(tokens: &[Token<'_>], at: usize) -> bool {
     let Some(verb) = k.checked_sub(1).filter(|&v| tokens[v].sentence == sentence) else {
         return false;
     };
-    let says = is_saying_verb(tokens[verb].text);
-    let own = verb > 0 && tokens[verb - 1].sentence == sentence && matches!(tokens[verb - 1].text, "i" | "we" | "yo");
-    says && !own
+    said_by_another(tokens, verb)
 }
 
 /// Whether the group words at `first..=last` name people rather than describe a thing: they end

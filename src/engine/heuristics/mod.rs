@@ -306,6 +306,14 @@ pub fn first_name_spans(
     out
 }
 
+/// Whether token `v` reports someone else's words: a verb of saying whose subject, the word
+/// before it, is not the commenter ("Trump said", "he says"; not "I said").
+pub(crate) fn said_by_another(tokens: &[Token<'_>], v: usize) -> bool {
+    let sentence = tokens[v].sentence;
+    vocab::is_saying_verb(tokens[v].text)
+        && !(v > 0 && tokens[v - 1].sentence == sentence && matches!(tokens[v - 1].text, "i" | "we" | "yo"))
+}
+
 /// Tokens `[from, to)` of the same sentence as token `at`.
 pub(crate) fn same_sentence(tokens: &[Token<'_>], at: usize, from: usize, to: usize) -> std::ops::Range<usize> {
     let s = tokens[at].sentence;

@@ -11,7 +11,7 @@ use super::vocab::{
     is_second_person_object, is_target, is_thing_noun, is_wished_harm, is_wished_harm_participle, kills_people,
     takes_a_named_victim,
 };
-use super::{same_sentence, Finding, Token};
+use super::{said_by_another, same_sentence, Finding, Token};
 use crate::engine::category::Category;
 
 /// How far before the violent verb the intent may stand ("someone needs to put us Americans out
@@ -79,8 +79,22 @@ fn push(
         dampened: is_dampened(tokens, anchor)
             || from
                 .checked_sub(1)
-                .is_some_and(|k| tokens[k].clause == tokens[from].clause && negates(tokens, k)),
+                .is_some_and(|k| tokens[k].clause == tokens[from].clause && negates(tokens, k))
+            || is_reported(tokens, from),
     });
+}
+
+/// Whether the threat starting at token `at` is someone else's words, reported: "the senator
+/// said the protesters should be shot", "he said he will kill you". A verb of saying stands at
+/// most four words before it in its sentence (its subject's words between), and its own subject
+/// is not the commenter ("like I said, I will kill you" stands). Read for the threat list's
+/// entries too.
+pub fn is_reported(tokens: &[Token<'_>], at: usize) -> bool {
+    let sentence = tokens[at].sentence;
+    (at.saturating_sub(4)..at)
+        .rev()
+        .take_while(|&k| tokens[k].sentence == sentence)
+        .any(|v| said_by_another(tokens, v))
 }
 
 /// Which objects make a violent verb a threat.
@@ -246,9 +260,10 @@ fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
         .take_while(|t| t.clause == clause)
         .find(|t| !is_auxiliary_or_adverb(t.text));
     // "tariffs are a stupid idea and will hurt everyone": the clause's first word is the subject.
+    // The clause's first token (clauses number the tokens in order).
+    let first = tokens[..i].iter().position(|t| t.clause == clause);
     let subject = match subject {
         Some(t) if matches!(t.text, "and" | "but" | "or") => {
-            let first = tokens[..i].iter().position(|t| t.clause == clause);
             // Past a determiner: "this guy is a moron and will kill us" is about a person.
             first.map(|k| match tokens[k].text {
                 "the" | "this" | "that" | "these" | "those" if k + 1 < i => &tokens[k + 1],
@@ -258,12 +273,7 @@ fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
         other => other,
     };
     // "That will kill you" is a prediction; "the man that will kill you" is a person.
-    let opens_clause = |t: &Token<'_>| {
-        tokens[..i]
-            .iter()
-            .find(|u| u.clause == clause)
-            .is_some_and(|u| u.start == t.start)
-    };
+    let opens_clause = |t: &Token<'_>| first.is_some_and(|k| tokens[k].start == t.start);
     subject.is_some_and(|t| {
         matches!(t.text, "it" | "this" | "which")
             || (t.text == "that" && opens_clause(t))

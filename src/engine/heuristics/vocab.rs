@@ -396,6 +396,17 @@ pub fn is_target(w: &str) -> bool {
     )
 }
 
+/// Verbs that report what someone said: "Trump said", "dijo que".
+#[rustfmt::skip]
+pub fn is_saying_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "said" | "says" | "say" | "saying" | "claimed" | "claims" | "claim" | "claiming" | "stated"
+            | "states" | "suggested" | "suggests" | "implied" | "implies" | "tweeted" | "tweets"
+            | "insisted" | "insists" | "dijo" | "dice" | "dicen" | "afirmo" | "afirma"
+    )
+}
+
 /// Things a violent verb's object or a prediction's subject can be that are no person: "kill the
 /// bill", "nuke this proposal", "tariffs will hurt everyone" (besides [`is_thing_noun`]).
 #[rustfmt::skip]
