@@ -91,6 +91,9 @@ decisions! {
     incitement_by_insult: "Just shoot the bastards." => [Reject], Category::Threat;
     expel: "kick them out of the country" => [Allow];
     ojala_te_mueras: "ojalá te mueras" => [Review, Reject], Category::Threat;
+    group_should_die: "all liberals need to die" => [Review, Reject], Category::Threat;
+    gringos_should_die: "los gringos deberían morir" => [Review, Reject], Category::Threat;
+    bill_should_die: "this bill should die in committee" => [Allow];
     // Idioms and innocent text stay clean.
     comedian: "this comedian killed it last night" => [Allow];
     kill_the_bill: "Call your senator and kill the bill" => [Allow];

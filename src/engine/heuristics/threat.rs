@@ -442,6 +442,8 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
         .find(|&i| is_target(tokens[i].text) || is_person_target(tokens[i].text) || tokens[i].text == "que");
     let Some(t) = target else { return };
     let person = is_person_target(tokens[t].text);
+    // "I'd love to see them dead": seeing someone dead is wished only of people.
+    let to_see = person && (at + 1..t).any(|i| matches!(tokens[i].text, "see" | "ver"));
     let harm = (t + 1..after.end).find(|&i| {
         let w = tokens[i].text;
         let next = tokens.get(i + 1).map(|t| t.text);
@@ -450,6 +452,7 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
             && !matches!(next, Some("of" | "laughing" | "happy" | "trying" | "for" | "a" | "in")))
             // "hope you get shot", not "hope his idea gets shot down".
             || (person && is_wished_harm_participle(w) && !matches!(next, Some("down" | "up" | "at" | "for")))
+            || (to_see && matches!(w, "dead" | "muerto" | "muertos" | "muerta" | "muertas"))
     });
     if let Some(h) = harm {
         push(tokens, "threat/wish-harm", at, (at, h), &[at, t, h], out);
@@ -517,7 +520,7 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
     }
     // "the bill should die": only people deserve-to-die threats count.
     let subject = same_sentence(tokens, at, at.saturating_sub(3), at);
-    let pronoun = tokens[subject].iter().any(|t| {
+    let pronoun = tokens[subject.clone()].iter().any(|t| {
         matches!(
             t.text,
             "he" | "she"
@@ -536,8 +539,16 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
                 | "todos"
         )
     });
-    // Dying is said of bills and ideas too; being hanged or shot is said of people.
-    if matches!(w, "die" | "dead" | "morir" | "muerto" | "muertos") && !pronoun {
+    // Dying is said of bills and ideas too; being hanged or shot is said of people. People are
+    // a pronoun, a noun for people ("liberals should die", "los gringos deberían morir") or all
+    // of something ("they should all die", "deberían morir todos"): bills seldom all die.
+    let people = pronoun
+        || tokens[subject].iter().any(|t| is_people_noun(t.text))
+        || tokens[after.start..i].iter().any(|t| t.text == "all")
+        || tokens
+            .get(i + 1)
+            .is_some_and(|t| t.clause == tokens[i].clause && t.text == "todos");
+    if matches!(w, "die" | "dead" | "morir" | "muerto" | "muertos") && !people {
         return;
     }
     let next: Vec<&str> = tokens[i + 1..(i + 4).min(tokens.len())]
@@ -548,7 +559,23 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
         && next.first().is_some_and(|n| {
             matches!(
                 *n,
-                "on" | "wrong" | "tired" | "serious" | "set" | "last" | "laughing" | "down"
+                "on" | "wrong"
+                    | "tired"
+                    | "serious"
+                    | "set"
+                    | "last"
+                    | "laughing"
+                    | "down"
+                    | "of"
+                    | "for"
+                    | "from"
+                    | "trying"
+                    | "happy"
+                    | "young"
+                    | "old"
+                    | "de"
+                    | "por"
+                    | "en"
             )
         })
     {
@@ -617,6 +644,13 @@ mod tests {
         beat_the_odds: "we will beat the odds" => vec![],
         never_kill: "I would never kill you" => vec![],
         bill_should_die: "the bill should die" => vec![],
+        bills_should_die: "these bills should die in committee" => vec![],
+        group_should_die: "all liberals need to die" => vec!["threat/passive-deserve"],
+        nationality_should_all_die: "Americans should all die" => vec!["threat/passive-deserve"],
+        gringos_deberian_morir: "los gringos deberían morir" => vec!["threat/passive-deserve"],
+        deberian_morir_todos: "deberían morir todos" => vec!["threat/passive-deserve"],
+        people_die_of_something: "people need to die of something, says the actuary" => vec![],
+        soldiers_die_for: "soldiers should not have to die for oil" => vec![],
         ill_attack_you: "Ill attack you if i want to" => vec!["threat/intent-violence-target"],
         ima_smack_you: "ima smack you so hard" => vec!["threat/intent-violence-target"],
         attack_this_problem: "we will attack this problem head on" => vec![],
@@ -687,6 +721,10 @@ mod tests {
         just_shoot_me: "ugh, just shoot me" => vec![],
         conditional_wish: "I'd like to see you die" => vec!["threat/wish-harm"],
         conditional_wish_love: "I would love to see them suffer" => vec!["threat/wish-harm"],
+        wish_to_see_dead: "I'd love to see them all dead" => vec!["threat/wish-harm"],
+        want_to_see_you_dead: "I want to see you dead" => vec!["threat/wish-harm"],
+        see_the_dead: "I want to see the dead sea scrolls" => vec![],
+        want_them_to_see_dead: "I want them to see the dead bodies" => vec![],
         liking_a_death_scene: "I love it when they die in the film" => vec![],
         liking_someone: "I'd like you to die laughing at this" => vec![],
         beat_out_of: "If I see him I will beat the crap out of him." => vec!["threat/intent-violence-target"],

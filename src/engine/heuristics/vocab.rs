@@ -842,6 +842,14 @@ pub fn is_people_noun(w: &str) -> bool {
                 | "teacher"
                 | "neighbor"
                 | "neighbour"
+                | "gringos"
+                | "politicos"
+                | "periodistas"
+                | "policias"
+                | "diputados"
+                | "senadores"
+                | "jueces"
+                | "traidores"
         )
 }
 
