@@ -107,6 +107,7 @@ decisions! {
     scunthorpe: "Scunthorpe United won at home" => [Allow];
     assassin: "the assassin's creed analysis by a therapist in Sussex" => [Allow];
     cocktail: "a classic cocktail with Dickens" => [Allow];
+    book_title: "Moby Dick and Philip K. Dick are on the reading list" => [Allow];
     snigger: "he sniggered at the joke" => [Allow];
     hyphenated_prose: "a well-known, so-called anti-war group, e.g. in the U.S. and mid-term races" => [Allow];
     split_cocktail: "a classic cock-tail party" => [Allow];
