@@ -60,6 +60,9 @@ decisions! {
     leet_idiot: "you 1d10t" => [Review, Reject], Category::Insult;
     cyrillic_idiot: "you іdіоt" => [Review, Reject], Category::Insult;
     zero_width: "you id\u{200B}iot" => [Review, Reject], Category::Insult;
+    camel_case_hashtag: "#YouAreAnIdiot" => [Review, Reject], Category::Insult;
+    camel_case_run_together: "GoFuckYourself" => [Review, Reject];
+    camel_case_brand: "Watch it on YouTube, pay with PayPal" => [Allow];
     dotted_profanity: "f.u.c.k you" => [Review, Reject];
     slashed_profanity: "f/u/c/k you" => [Review, Reject], Category::Profanity;
     emoji_spelled_profanity: "f🔥u🔥c🔥k you" => [Review, Reject], Category::Profanity;

@@ -22,6 +22,7 @@
 use std::ops::Range;
 
 mod ascii;
+mod camel;
 
 /// One character of the folded text and the original byte range it came from.
 #[derive(Clone, Copy, Debug)]
@@ -265,14 +266,20 @@ impl Normalized {
 
 /// Folds `original` into the canonical form the matcher reads. See the module docs.
 pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
-    if let Some(n) = ascii::plain(original, leet) {
-        return n;
+    let mut n = match ascii::plain(original, leet) {
+        Some(n) => n,
+        None => {
+            let units = fold_chars(original);
+            let units = map_leet_and_masks(units, leet);
+            let (units, spelled_after_head) = join_spelled_out(units);
+            let mut n = squeeze(units);
+            n.spelled_after_head = spelled_after_head;
+            n
+        }
+    };
+    if camel::has_hump(original) {
+        camel::split(&mut n, original);
     }
-    let units = fold_chars(original);
-    let units = map_leet_and_masks(units, leet);
-    let (units, spelled_after_head) = join_spelled_out(units);
-    let mut n = squeeze(units);
-    n.spelled_after_head = spelled_after_head;
     n
 }
 
