@@ -126,6 +126,7 @@ decisions! {
     negation_after_the_insult: "you are a moron, not a genius" => [Review, Reject], Category::Insult;
     reported: "calling people idiots is not how we debate" => [Allow];
     warning_is_not_denial: "Don't be such an idiot." => [Review, Reject], Category::Insult;
+    spanish_warning_is_not_denial: "No seas idiota." => [Review, Reject], Category::Insult;
     // Footnotes, emphasis, corrections and symbols are not masked swearing.
     footnote: "results* vary by state" => [Allow];
     emphasis: "this is **really** important, *truly*" => [Allow];

@@ -12,8 +12,9 @@ const WINDOW: usize = 5;
 /// count this close.
 const SHORT_WINDOW: usize = 3;
 
-/// A negation that is a warning, not a denial: "Don't be such an idiot", "do not be stupid"
-/// open a clause and tell the reader to stop being what follows, which says they are.
+/// A negation that is a warning, not a denial: "Don't be such an idiot", "do not be stupid",
+/// "no seas idiota" open a clause and tell the reader to stop being what follows, which says
+/// they are.
 fn is_negated_imperative(tokens: &[Token<'_>], i: usize) -> bool {
     let opens = |k: usize| {
         k == 0
@@ -23,15 +24,16 @@ fn is_negated_imperative(tokens: &[Token<'_>], i: usize) -> bool {
                 "please" | "just" | "so" | "and" | "now" | "oh" | "pls"
             )
     };
-    let next_is_be = tokens
+    let next = tokens
         .get(i + 1)
-        .is_some_and(|t| t.text == "be" && t.clause == tokens[i].clause);
-    next_is_be
-        && match tokens[i].text {
-            "dont" => opens(i),
-            "not" => i > 0 && tokens[i - 1].text == "do" && opens(i - 1),
-            _ => false,
-        }
+        .filter(|t| t.clause == tokens[i].clause)
+        .map(|t| t.text);
+    match (tokens[i].text, next) {
+        ("dont", Some("be")) => opens(i),
+        ("not", Some("be")) => i > 0 && tokens[i - 1].text == "do" && opens(i - 1),
+        ("no", Some("seas" | "sean")) => opens(i),
+        _ => false,
+    }
 }
 
 /// A "no" that answers, then asserts: in "no i would like it" and "no you are an idiot" the
@@ -163,6 +165,10 @@ mod tests {
         assert!(dampened("I don't believe you are an idiot", "idiot"));
         assert!(dampened("it would not be stupid to ask", "stupid"));
         assert!(dampened("you don't be an idiot like him", "idiot"));
+        assert!(!dampened("no seas idiota", "idiota"));
+        assert!(!dampened("por favor, no sean tontos", "tontos"));
+        assert!(dampened("no eres tonto", "tonto"));
+        assert!(dampened("quiero que no seas tonto", "tonto"));
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub fn is_copula(w: &str) -> bool {
             | "era"
             | "fue"
             | "sea"
+            | "seas"
+            | "sean"
             | "sois"
     )
 }
