@@ -138,7 +138,12 @@ decisions! {
     group_hatred: "I hate Muslims" => [Review, Reject], Category::IdentityAttack;
     group_threat: "kill all the immigrants" => [Reject];
     spanish_group: "los mexicanos son unas ratas" => [Review, Reject], Category::IdentityAttack;
+    group_stereotype: "Mexicans are lazy" => [Review, Reject], Category::IdentityAttack;
+    spanish_group_stereotype: "Los gays son una aberración" => [Review, Reject], Category::IdentityAttack;
+    spanish_group_black: "Los negros son inferiores" => [Review, Reject], Category::IdentityAttack;
+    black_eyes: "Los ojos negros de mi abuela son preciosos" => [Allow];
     group_praise: "Mexicans are hard working people" => [Allow];
+    group_stereotype_denied: "Mexicans are not lazy, they work harder than anyone" => [Allow];
     group_denied: "Mexicans are not criminals" => [Allow];
     group_report: "the KKK hates blacks and Jews" => [Allow];
     group_claim_reported: "When Trump said Mexicans are rapists, he insulted a whole country." => [Allow];

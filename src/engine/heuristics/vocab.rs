@@ -899,6 +899,11 @@ const DEHUMANIZING_WORDS: &[&str] = &[
     "perverts", "pedophiles", "animales", "parasitos", "salvajes", "terroristas", "invasores",
     "cucarachas", "escoria", "basura", "violadores", "criminales", "ladrones", "asesinos",
     "cerdos", "perros", "monos", "ratas", "plaga", "inferiores", "delincuentes",
+    // Stereotypes that brand every member: "Mexicans are lazy", "los gays son una aberración".
+    // Not "sick" or "ill": "the refugees are sick and hungry" is news.
+    "lazy", "greedy", "dirty", "filthy", "violent", "deranged", "primitive", "backward",
+    "abomination", "abominations", "aberration", "flojos", "flojas", "vagos", "vagas", "sucios",
+    "sucias", "codiciosos", "violentos", "degenerados", "aberracion", "abominacion",
 ];
 
 /// The words of [`is_identity_word`], English then Spanish. Plurals that are mostly slurs
@@ -922,7 +927,7 @@ pub const IDENTITY_WORDS: &[&str] = &[
     "arabes", "inmigrante", "inmigrantes", "migrante", "migrantes", "american", "americans",
     "canadian", "canadians", "european", "europeans", "russian", "russians", "israeli",
     "israelis", "palestinian", "palestinians", "iranian", "iranians", "turk", "turks", "irish",
-    "americano", "americanos", "estadounidense", "estadounidenses",
+    "americano", "americanos", "estadounidense", "estadounidenses", "negros", "negras", "indios",
 ];
 
 /// Whether a feature would be evidence made of a neutral group word (see
