@@ -144,6 +144,13 @@ decisions! {
     black_eyes: "Los ojos negros de mi abuela son preciosos" => [Allow];
     group_praise: "Mexicans are hard working people" => [Allow];
     group_stereotype_denied: "Mexicans are not lazy, they work harder than anyone" => [Allow];
+    group_stereotype_named: "The stereotype that Mexicans are lazy is false." => [Allow];
+    spanish_myth_named: "El mito de que los mexicanos son flojos es falso." => [Allow];
+    group_called_ill: "Trans people are mentally ill" => [Review, Reject], Category::IdentityAttack;
+    group_too_stupid: "Women are too stupid to vote" => [Review, Reject], Category::IdentityAttack;
+    some_are_ill: "Many refugees are ill and need care" => [Allow];
+    part_of_a_group: "45% of Americans are too lazy to vote" => [Allow];
+    all_of_a_group: "All of the Mexicans are lazy" => [Review, Reject], Category::IdentityAttack;
     group_denied: "Mexicans are not criminals" => [Allow];
     group_report: "the KKK hates blacks and Jews" => [Allow];
     group_claim_reported: "When Trump said Mexicans are rapists, he insulted a whole country." => [Allow];

@@ -94,14 +94,24 @@ fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> O
     // "Mexicans are rapists", "gay people are disgusting idiots": the group as the subject of
     // a copula whose predicate, past articles and intensifiers, brands it.
     let mut k = last + 1;
-    if near(k, true) && is_copula(tokens[k].text) {
+    if near(k, true) && is_copula(tokens[k].text) && !is_part_of_group(tokens, first) {
         k += 1;
         while near(k, true) {
             let t = &tokens[k];
             if t.cues & cue::DEHUMANIZING != 0 || is(k, mark::INSULT, true) {
                 return Some((first, k));
             }
-            if !(is_filler(t.text) || is_determiner(t.text)) {
+            // "trans people are mentally ill", "son enfermos mentales": an illness said of a
+            // whole group brands it (said of some, "many refugees are ill", it is news).
+            let next = tokens.get(k + 1).filter(|_| near(k + 1, true)).map(|n| n.text);
+            if matches!(
+                (t.text, next),
+                ("mentally", Some("ill" | "sick" | "deranged" | "disturbed" | "retarded"))
+                    | ("enfermos" | "enfermas", Some("mentales"))
+            ) {
+                return Some((first, k + 1));
+            }
+            if !(is_filler(t.text) || is_determiner(t.text) || is_degree(t.text)) {
                 break;
             }
             k += 1;
@@ -116,8 +126,9 @@ fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> O
 /// Whether the attack starting at token `at` is someone else's claim, reported: "Trump said
 /// Mexicans are rapists", "when he says that all Muslims are terrorists". A verb of saying stands
 /// just before it (past "that", "que" and determiners) with a subject other than the commenter:
-/// "I said Mexicans are rapists" is the commenter's own, and stands. Only this rule reads these
-/// verbs: "he said you are an idiot" still insults the reader.
+/// "I said Mexicans are rapists" is the commenter's own, and stands. A noun naming a claim
+/// does the same ("the myth that Mexicans are lazy", "el mito de que …"). Only this rule reads
+/// these words: "he said you are an idiot" still insults the reader.
 pub fn is_reported_claim(tokens: &[Token<'_>], at: usize) -> bool {
     let sentence = tokens[at].sentence;
     let mut k = at;
@@ -130,7 +141,11 @@ pub fn is_reported_claim(tokens: &[Token<'_>], at: usize) -> bool {
     let Some(verb) = k.checked_sub(1).filter(|&v| tokens[v].sentence == sentence) else {
         return false;
     };
-    said_by_another(tokens, verb)
+    // "the stereotype that Mexicans are lazy", "el mito de que …": a claim named to be weighed.
+    let claim = |v: usize| is_claim_noun(tokens[v].text);
+    claim(verb)
+        || (tokens[verb].text == "de" && verb > 0 && tokens[verb - 1].sentence == sentence && claim(verb - 1))
+        || said_by_another(tokens, verb)
 }
 
 /// Whether the group words at `first..=last` name people rather than describe a thing: they end
@@ -187,6 +202,55 @@ fn is_possessive(w: &str) -> bool {
 }
 
 /// Words that pick out some or all of a group: "all", "those", "los".
+/// Whether the group at `first` is named as only some of its members ("some Mexicans", "45% of
+/// Americans", "algunos inmigrantes"): what is said of them then brands no one's group.
+fn is_part_of_group(tokens: &[Token<'_>], first: usize) -> bool {
+    let mut p = first;
+    while p > 0
+        && tokens[p - 1].clause == tokens[first].clause
+        && matches!(tokens[p - 1].text, "the" | "these" | "those" | "los" | "las")
+    {
+        p -= 1;
+    }
+    let Some(q) = p.checked_sub(1).filter(|&q| tokens[q].clause == tokens[first].clause) else {
+        return false;
+    };
+    match tokens[q].text {
+        "some" | "many" | "few" | "several" | "certain" | "algunos" | "algunas" | "muchos" | "muchas" | "pocos"
+        | "ciertos" => true,
+        "of" | "de" => q == 0 || !matches!(tokens[q - 1].text, "all" | "todos" | "todas"),
+        _ => false,
+    }
+}
+
+/// Nouns that name a claim, for a group attack that is the claim's content.
+fn is_claim_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "stereotype"
+            | "stereotypes"
+            | "claim"
+            | "claims"
+            | "myth"
+            | "idea"
+            | "notion"
+            | "lie"
+            | "trope"
+            | "belief"
+            | "assumption"
+            | "narrative"
+            | "estereotipo"
+            | "mito"
+            | "mentira"
+            | "creencia"
+    )
+}
+
+/// Degree words inside a predicate: "women are too stupid to vote", "son tan flojos".
+fn is_degree(w: &str) -> bool {
+    matches!(w, "too" | "really" | "very" | "truly" | "tan" | "demasiado" | "mas")
+}
+
 fn is_determiner(w: &str) -> bool {
     matches!(
         w,
