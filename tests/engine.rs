@@ -95,6 +95,8 @@ decisions! {
     expel: "kick them out of the country" => [Allow];
     ojala_te_mueras: "ojalá te mueras" => [Review, Reject], Category::Threat;
     group_should_die: "all liberals need to die" => [Review, Reject], Category::Threat;
+    knows_the_workplace: "I know where you work" => [Review, Reject], Category::Threat;
+    spanish_comeuppance: "te vamos a dar tu merecido" => [Review, Reject], Category::Threat;
     gringos_should_die: "los gringos deberían morir" => [Review, Reject], Category::Threat;
     bill_should_die: "this bill should die in committee" => [Allow];
     // Idioms and innocent text stay clean.
