@@ -21,10 +21,12 @@ use super::{Normalized, Origin};
 /// Whether the original has a lowercase ASCII letter right before a capital: the cheap look
 /// that spares ordinary comments the split.
 pub(super) fn has_hump(original: &str) -> bool {
-    original
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+    let bytes = original.as_bytes();
+    // No early exit and no short-circuit, so the compiler can vectorize it: every comment pays
+    // this look, and an early exit made it cost 5 % of the engine.
+    bytes.iter().zip(bytes.iter().skip(1)).fold(false, |hump, (&a, &b)| {
+        hump | (a.wrapping_sub(b'a') < 26) & (b.wrapping_sub(b'A') < 26)
+    })
 }
 
 /// Case of an original byte: `Some(true)` upper, `Some(false)` lower, `None` not an ASCII letter.
@@ -53,6 +55,15 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
         let mut j = i;
         while j < text.len() && text[j].is_ascii_alphanumeric() {
             j += 1;
+        }
+        // Most words of a comment with a hump have none of their own.
+        let hump = (i + 1..j).any(|k| {
+            let (a, b) = (n.origin[k - 1].start as usize, n.origin[k].start as usize);
+            orig.get(a).is_some_and(u8::is_ascii_lowercase) && orig.get(b).is_some_and(u8::is_ascii_uppercase)
+        });
+        if !hump {
+            i = j;
+            continue;
         }
         match chunk(orig, n.origin[i].start as usize) {
             Chunk::Name => {}
