@@ -72,6 +72,7 @@ decisions! {
     spaced_dots: "F . U . C . K .  Y . O . U" => [Review, Reject], Category::Profanity;
     initials_style: "F. U. C. K. you" => [Review, Reject];
     masked_profanity: "f*ck you" => [Review, Reject];
+    v_for_u: "you cvnt, hijo de pvta" => [Reject];
     masked_ending: "what the f*** is this" => [Review, Reject], Category::Profanity;
     masked_opening: "I'll just change my *ucking IP" => [Review, Reject];
     grawlix: "shut the !@#$%^&* up" => [Review, Reject];
