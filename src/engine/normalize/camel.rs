@@ -46,6 +46,9 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
     let orig = original.as_bytes();
     // Where to insert which byte: a space between parts, a comma after a split hashtag.
     let mut cuts: Vec<(usize, u8)> = Vec::new();
+    // The whitespace-free stretch the last humped word was in, kept so that a stretch of many
+    // words ("aB.aB.aB…") is read once, not once per word.
+    let mut stretch: Option<(usize, Chunk)> = None;
     let mut i = 0;
     while i < text.len() {
         if !text[i].is_ascii_alphabetic() {
@@ -65,7 +68,16 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
             i = j;
             continue;
         }
-        match chunk(orig, n.origin[i].start as usize) {
+        let at = n.origin[i].start as usize;
+        let kind = match stretch {
+            Some((end, kind)) if at < end => kind,
+            _ => {
+                let (end, kind) = chunk(orig, at);
+                stretch = Some((end, kind));
+                kind
+            }
+        };
+        match kind {
             Chunk::Name => {}
             Chunk::Hashtag => {
                 // A hashtag is a phrase of its own: what follows it is not in the scope of a
@@ -103,6 +115,7 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
 }
 
 /// What the original's whitespace-free stretch around a word is.
+#[derive(Clone, Copy)]
 enum Chunk {
     /// A user handle (`@Marlin_FishyAss`) or a link: names chosen once, not words typed at the
     /// reader.
@@ -112,7 +125,8 @@ enum Chunk {
     Plain,
 }
 
-fn chunk(orig: &[u8], at: usize) -> Chunk {
+/// The end of the whitespace-free stretch of the original around byte `at`, and what it is.
+fn chunk(orig: &[u8], at: usize) -> (usize, Chunk) {
     let start = orig[..at]
         .iter()
         .rposition(u8::is_ascii_whitespace)
@@ -122,13 +136,14 @@ fn chunk(orig: &[u8], at: usize) -> Chunk {
         .position(u8::is_ascii_whitespace)
         .map_or(orig.len(), |k| at + k);
     let chunk = &orig[start..end];
-    if chunk.first() == Some(&b'@') || chunk.windows(3).any(|w| w == b"://") || chunk.starts_with(b"www.") {
+    let kind = if chunk.first() == Some(&b'@') || chunk.windows(3).any(|w| w == b"://") || chunk.starts_with(b"www.") {
         Chunk::Name
     } else if chunk.first() == Some(&b'#') {
         Chunk::Hashtag
     } else {
         Chunk::Plain
-    }
+    };
+    (end, kind)
 }
 
 /// The cuts (folded byte offsets, `base` + index) of one word, whose bytes map one to one onto
@@ -230,6 +245,21 @@ mod tests {
         ] {
             assert_eq!(norm(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn a_long_stretch_of_humped_words_is_read_once() {
+        // 200k words in one whitespace-free stretch: reading the stretch per word would be
+        // quadratic (minutes); once, it is a few milliseconds.
+        let text = "aB.".repeat(200_000);
+        let started = std::time::Instant::now();
+        let n = normalize(&text, &LeetTable::default());
+        assert!(n.text().starts_with("ab.ab."));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
