@@ -555,7 +555,7 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
         .iter()
         .map(|t| t.text)
         .collect();
-    if matches!(w, "dead" | "die" | "shot")
+    if matches!(w, "dead" | "die" | "shot" | "morir")
         && next.first().is_some_and(|n| {
             matches!(
                 *n,
@@ -649,6 +649,7 @@ mod tests {
         nationality_should_all_die: "Americans should all die" => vec!["threat/passive-deserve"],
         gringos_deberian_morir: "los gringos deberían morir" => vec!["threat/passive-deserve"],
         deberian_morir_todos: "deberían morir todos" => vec!["threat/passive-deserve"],
+        morir_de_verguenza: "los gringos deberían morir de vergüenza" => vec![],
         people_die_of_something: "people need to die of something, says the actuary" => vec![],
         soldiers_die_for: "soldiers should not have to die for oil" => vec![],
         ill_attack_you: "Ill attack you if i want to" => vec!["threat/intent-violence-target"],
