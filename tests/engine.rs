@@ -97,6 +97,7 @@ decisions! {
     ojala_te_mueras: "ojalá te mueras" => [Review, Reject], Category::Threat;
     group_should_die: "all liberals need to die" => [Review, Reject], Category::Threat;
     knows_the_workplace: "I know where you work" => [Review, Reject], Category::Threat;
+    wished_beheading: "I hope your head gets cut off" => [Review, Reject], Category::Threat;
     spanish_comeuppance: "te vamos a dar tu merecido" => [Review, Reject], Category::Threat;
     gringos_should_die: "los gringos deberían morir" => [Review, Reject], Category::Threat;
     bill_should_die: "this bill should die in committee" => [Allow];

@@ -453,6 +453,11 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
             // "hope you get shot", not "hope his idea gets shot down".
             || (person && is_wished_harm_participle(w) && !matches!(next, Some("down" | "up" | "at" | "for")))
             || (to_see && matches!(w, "dead" | "muerto" | "muertos" | "muerta" | "muertas"))
+            // "hope your head gets cut off": a body part of the person, cut or ripped off.
+            || (person
+                && matches!(w, "cut" | "chopped" | "ripped" | "torn" | "blown" | "hacked")
+                && next == Some("off")
+                && (t + 1..i).any(|k| is_body_part(tokens[k].text)))
     });
     if let Some(h) = harm {
         push(tokens, "threat/wish-harm", at, (at, h), &[at, t, h], out);
@@ -723,6 +728,9 @@ mod tests {
         conditional_wish: "I'd like to see you die" => vec!["threat/wish-harm"],
         conditional_wish_love: "I would love to see them suffer" => vec!["threat/wish-harm"],
         wish_to_see_dead: "I'd love to see them all dead" => vec!["threat/wish-harm"],
+        wish_head_cut_off: "HOPE YOUR HEAD GETS CUT OFF" => vec!["threat/wish-harm"],
+        wish_funding_cut_off: "I hope their funding gets cut off" => vec![],
+        wish_hair_cut: "I hope your hair gets cut short" => vec![],
         want_to_see_you_dead: "I want to see you dead" => vec!["threat/wish-harm"],
         see_the_dead: "I want to see the dead sea scrolls" => vec![],
         want_them_to_see_dead: "I want them to see the dead bodies" => vec![],
