@@ -101,6 +101,17 @@ decisions! {
     spanish_comeuppance: "te vamos a dar tu merecido" => [Review, Reject], Category::Threat;
     gringos_should_die: "los gringos deberían morir" => [Review, Reject], Category::Threat;
     bill_should_die: "this bill should die in committee" => [Allow];
+    shot_for_treason: "the governor should be shot for treason" => [Reject], Category::Threat;
+    ojala_se_mueran: "ojalá se mueran todos los políticos" => [Reject], Category::Threat;
+    favor_and_die: "do us all a favor and die" => [Review, Reject], Category::Threat;
+    balazo: "a ese hay que darle un balazo" => [Review, Reject], Category::Threat;
+    good_beating: "he needs a good beating" => [Review, Reject], Category::Threat;
+    beaten_at_the_polls: "the democrats should be beaten at the polls in november" => [Allow];
+    cum_laude: "He graduated cum laude from Arsenal's academy." => [Allow];
+    spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;
+    migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
+    breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;
+    russians_invaded: "The Russians invaded Ukraine in February 2022." => [Allow];
     // Idioms and innocent text stay clean.
     comedian: "this comedian killed it last night" => [Allow];
     kill_the_bill: "Call your senator and kill the bill" => [Allow];

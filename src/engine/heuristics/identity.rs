@@ -117,10 +117,45 @@ fn attack_on(tokens: &[Token<'_>], marks: &[u8], first: usize, last: usize) -> O
             k += 1;
         }
     }
+    // "Mexicans breed like rabbits", "immigrants are invading our country": a verb that makes
+    // the group vermin or an invading army.
+    if !is_part_of_group(tokens, first) {
+        if let Some(k) = vermin_verb(tokens, first, last) {
+            return Some((first, k));
+        }
+    }
     // "Muslims should be shot", "gay people deserve to die": a threat with the group as subject.
     let k = (last + 1..=last + THREAT_REACH).find(|&k| is(k, mark::THREAT, false))?;
     let end = (k..).take_while(|&e| is(e, mark::THREAT, false)).last().unwrap_or(k);
     Some((first, end))
+}
+
+/// The last token of a verb right after the group at `first..=last` that speaks of its people
+/// as vermin ("breed like rabbits", "infest", "se reproducen como ratas") or, of migrants, as an
+/// invading army ("are invading our country", "nos están invadiendo"). Nations invade in the
+/// news ("Russians invaded"), so only migrants are read as invaders.
+fn vermin_verb(tokens: &[Token<'_>], first: usize, last: usize) -> Option<usize> {
+    let clause = tokens[first].clause;
+    let word = |i: usize| tokens.get(i).filter(|t| t.clause == clause).map(|t| t.text);
+    let mut k = last + 1;
+    // Auxiliaries and the object pronoun of Spanish: "are", "keep", "nos están".
+    while matches!(
+        word(k),
+        Some("are" | "r" | "keep" | "just" | "nos" | "estan" | "siguen")
+    ) {
+        k += 1;
+    }
+    let migrants = matches!(
+        tokens[last].text,
+        "immigrants" | "migrants" | "refugees" | "inmigrantes" | "migrantes"
+    );
+    match word(k)? {
+        "breed" | "breeding" if word(k + 1) == Some("like") => Some(k + 1),
+        "se" if matches!(word(k + 1), Some("reproducen")) && word(k + 2) == Some("como") => Some(k + 2),
+        "infest" | "infesting" | "plague" | "plaguing" | "infestan" => Some(k),
+        "invading" | "invade" | "invaden" | "invadiendo" | "overrunning" | "swarming" if migrants => Some(k),
+        _ => None,
+    }
 }
 
 /// Whether the attack starting at token `at` is someone else's claim, reported: "Trump said
@@ -341,5 +376,12 @@ mod tests {
         one_woman: "what a stupid woman", ["stupid"], [] => None,
         women: "women are stupid", ["stupid"], [] => Some("women are stupid"),
         reported_hatred: "the KKK hates blacks", [], [] => None,
+        breed_like_rabbits: "Mexicans breed like rabbits", [], [] => Some("mexicans breed like"),
+        spanish_breeding: "los gitanos se reproducen como ratas", [], [] => Some("gitanos se reproducen como"),
+        migrants_invading: "Illegal immigrants are invading our country", [], [] => Some("immigrants are invading"),
+        spanish_invaders: "los migrantes nos están invadiendo", [], [] => Some("migrantes nos estan invadiendo"),
+        nations_invade: "the Russians invaded Ukraine in 2022", [], [] => None,
+        some_migrants: "some migrants are swarming the border fence", [], [] => None,
+        migrants_in_the_news: "immigrants are arriving at the border", [], [] => None,
     }
 }

@@ -22,6 +22,15 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
     {
         return;
     }
+    // Spanish may put the copula after the insult: "qué idiota eres", "pendejos sois".
+    if let Some(k) = tokens
+        .get(last + 1)
+        .filter(|t| t.clause == tokens[last].clause && matches!(t.text, "eres" | "sois"))
+        .map(|_| last + 1)
+    {
+        out.push(called(tokens, at, k, "insult/second-person"));
+        return;
+    }
     // The cue may also sit inside a phrase entry ("your shallow intellect").
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), last);
     let before = &tokens[range.clone()];
@@ -292,6 +301,9 @@ mod tests {
         vocative: "shut up you idiot", "idiot" => Some("insult/second-person"),
         possessive: "the depth of your shallow intellect", "intellect" => Some("insult/second-person"),
         spanish_second_person: "eres un pendejo", "pendejo" => Some("insult/second-person"),
+        spanish_copula_after: "qué idiota eres", "idiota" => Some("insult/second-person"),
+        spanish_plural_copula_after: "pero que imbeciles sois", "imbeciles" => Some("insult/second-person"),
+        spanish_copula_in_another_clause: "idiota, eres tú quien lo dijo", "idiota" => None,
         named: "trump is a moron", "moron" => Some("insult/name-calling"),
         named_with_adjectives: "kushner is an entitled little bitch", "bitch" => Some("insult/name-calling"),
         what_an: "what an idiot", "idiot" => Some("insult/exclamative"),

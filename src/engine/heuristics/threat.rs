@@ -437,9 +437,16 @@ fn wish_harm(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>) {
         return;
     }
     let after = same_sentence(tokens, at, at + 1, at + 6);
-    let target = after
-        .clone()
-        .find(|&i| is_target(tokens[i].text) || is_person_target(tokens[i].text) || tokens[i].text == "que");
+    // "ojalá se muera": the reflexive of a dying verb is its subject, wished dead.
+    let dying = |i: usize| {
+        tokens[i].text == "se"
+            && tokens
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.text, "muera" | "mueran" | "pudra" | "pudran"))
+    };
+    let target = after.clone().find(|&i| {
+        is_target(tokens[i].text) || is_person_target(tokens[i].text) || tokens[i].text == "que" || dying(i)
+    });
     let Some(t) = target else { return };
     let person = is_person_target(tokens[t].text);
     // "I'd love to see them dead": seeing someone dead is wished only of people.
@@ -556,34 +563,45 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
     if matches!(w, "die" | "dead" | "morir" | "muerto" | "muertos") && !people {
         return;
     }
+    // "this movie should be shot in color", "the bill should die": things are shot and die too.
+    if thing_subject(tokens, at) {
+        return;
+    }
     let next: Vec<&str> = tokens[i + 1..(i + 4).min(tokens.len())]
         .iter()
         .map(|t| t.text)
         .collect();
-    if matches!(w, "dead" | "die" | "shot" | "morir")
-        && next.first().is_some_and(|n| {
-            matches!(
-                *n,
-                "on" | "wrong"
-                    | "tired"
-                    | "serious"
-                    | "set"
-                    | "last"
-                    | "laughing"
-                    | "down"
-                    | "of"
-                    | "for"
-                    | "from"
-                    | "trying"
-                    | "happy"
-                    | "young"
-                    | "old"
-                    | "de"
-                    | "por"
-                    | "en"
-            )
-        })
-    {
+    let n1 = next.first().copied().unwrap_or("");
+    let idiom = match w {
+        // "dead wrong", "die of shame", "die for oil", "morir de vergüenza".
+        "dead" | "die" | "morir" => matches!(
+            n1,
+            "on" | "wrong"
+                | "tired"
+                | "serious"
+                | "set"
+                | "last"
+                | "laughing"
+                | "down"
+                | "of"
+                | "for"
+                | "from"
+                | "trying"
+                | "happy"
+                | "young"
+                | "old"
+                | "de"
+                | "por"
+                | "en"
+        ),
+        // "shot down", "shot from above", "shot on film"; but "shot on sight" and "shot for
+        // treason" are wished on people.
+        "shot" => matches!(n1, "down" | "from") || (n1 == "on" && next.get(1) != Some(&"sight")),
+        // Beaten at the polls, in November, by ten points.
+        "beaten" => matches!(n1, "at" | "in" | "by" | "on"),
+        _ => false,
+    };
+    if idiom {
         return;
     }
     push(tokens, "threat/passive-deserve", at, (at, i), &[at, i], out);
@@ -657,6 +675,16 @@ mod tests {
         morir_de_verguenza: "los gringos deberían morir de vergüenza" => vec![],
         people_die_of_something: "people need to die of something, says the actuary" => vec![],
         soldiers_die_for: "soldiers should not have to die for oil" => vec![],
+        shot_for_treason: "he should be shot for treason" => vec!["threat/passive-deserve"],
+        shot_on_sight: "he should be shot on sight" => vec!["threat/passive-deserve"],
+        shot_on_film: "the sequel should be shot on film" => vec![],
+        movie_shot_in_color: "this movie should be shot in color" => vec![],
+        beaten_at_the_polls: "the democrats should be beaten at the polls" => vec![],
+        beaten_in_november: "they need to be beaten in november" => vec![],
+        beaten_to_death: "they should be beaten to death" => vec!["threat/passive-deserve"],
+        deserves_a_punch: "he deserves to be punched in the face" => vec!["threat/passive-deserve"],
+        ojala_se_mueran: "ojalá se mueran todos los políticos" => vec!["threat/wish-harm"],
+        ojala_se_mejore: "ojalá se mejore pronto" => vec![],
         ill_attack_you: "Ill attack you if i want to" => vec!["threat/intent-violence-target"],
         ima_smack_you: "ima smack you so hard" => vec!["threat/intent-violence-target"],
         attack_this_problem: "we will attack this problem head on" => vec![],

@@ -544,6 +544,7 @@ pub fn is_harm_participle(w: &str) -> bool {
         "killed" | "shot" | "hanged" | "hung" | "executed" | "lynched" | "beaten" | "stabbed" | "murdered" | "gassed"
             | "burned" | "burnt" | "beheaded" | "strangled" | "tortured" | "raped" | "exterminated" | "slaughtered"
             | "whacked" | "nuked" | "drowned" | "buried" | "dead" | "die" | "shot dead"
+            | "punched" | "flogged" | "castrated"
             // es
             | "asesinado" | "asesinados" | "fusilado" | "fusilados" | "colgado" | "colgados" | "ahorcado" | "ahorcados"
             | "matado" | "matados" | "quemado" | "quemados" | "linchado" | "linchados" | "muerto" | "muertos"
@@ -582,6 +583,7 @@ pub fn is_wished_harm(w: &str) -> bool {
             | "mueran"
             | "pudras"
             | "pudra"
+            | "pudran"
             | "revientes"
             | "muerte"
     )
@@ -729,6 +731,21 @@ pub fn is_thing_noun(w: &str) -> bool {
             | "articulo"
             | "comentario"
             | "pregunta"
+            // Films are shot and scenes cut: "this movie should be shot in color".
+            | "movie"
+            | "movies"
+            | "film"
+            | "films"
+            | "scene"
+            | "scenes"
+            | "video"
+            | "videos"
+            | "photo"
+            | "photos"
+            | "footage"
+            | "episode"
+            | "sequel"
+            | "documentary"
     )
 }
 
