@@ -108,6 +108,9 @@ decisions! {
     good_beating: "he needs a good beating" => [Review, Reject], Category::Threat;
     beaten_at_the_polls: "the democrats should be beaten at the polls in november" => [Allow];
     cum_laude: "He graduated cum laude from Arsenal's academy." => [Allow];
+    sex_education: "The bill would expand sex education in public schools." => [Allow];
+    address_known: "I know your address and I'm coming" => [Review, Reject], Category::Threat;
+    holocaust_denial: "the holocaust never happened" => [Review, Reject], Category::IdentityAttack;
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
     breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;
