@@ -109,6 +109,7 @@ decisions! {
     beaten_at_the_polls: "the democrats should be beaten at the polls in november" => [Allow];
     cum_laude: "He graduated cum laude from Arsenal's academy." => [Allow];
     sex_education: "The bill would expand sex education in public schools." => [Allow];
+    kill_to_have: "I'd kill to have his salary." => [Allow];
     address_known: "I know your address and I'm coming" => [Review, Reject], Category::Threat;
     holocaust_denial: "the holocaust never happened" => [Review, Reject], Category::IdentityAttack;
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;

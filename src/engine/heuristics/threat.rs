@@ -646,6 +646,7 @@ mod tests {
         voy_a_matarte: "voy a matarte pendejo" => vec!["threat/intent-violence-target"],
         ojala_te_mueras: "ojalá te mueras" => vec!["threat/wish-harm"],
         comedian_killed_it: "this comedian killed it last night" => vec![],
+        kill_to_have: "I'd kill to have his salary" => vec![],
         kill_the_bill: "we need to kill the bill" => vec![],
         nuke_a_modified_thing: "let's nuke this terrible proposal from orbit" => vec![],
         thing_predicts_harm: "tariffs will hurt everyone" => vec![],

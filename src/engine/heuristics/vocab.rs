@@ -444,7 +444,8 @@ pub fn is_idiom_object(verb: &str, next: &[&str]) -> bool {
         || (matches!(n1, "the" | "this" | "that" | "these" | "those" | "your" | "his" | "their" | "my" | "our")
             && is_idiom_thing(n3));
     let specific = match stem {
-        "kill" => matches!(n1, "two" | "me" | "myself") || matches!(n2, "birds" | "pain" | "conversation"),
+        // "I'd kill to have his salary": wanting something badly.
+        "kill" => matches!(n1, "two" | "me" | "myself" | "to") || matches!(n2, "birds" | "pain" | "conversation"),
         "hang" => {
             matches!(
                 n2,
