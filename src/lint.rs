@@ -228,8 +228,8 @@ impl Vocabulary {
         static BUILTIN: OnceLock<Vocabulary> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             Vocabulary::from_lists(&[
-                (Language::En, include_str!("../data/words/en.txt")),
-                (Language::Es, include_str!("../data/words/es.txt")),
+                (Language::En, crate::engine::normalize::EN_WORDS),
+                (Language::Es, crate::engine::normalize::ES_WORDS),
             ])
         })
     }

@@ -110,6 +110,8 @@ decisions! {
     cum_laude: "He graduated cum laude from Arsenal's academy." => [Allow];
     sex_education: "The bill would expand sex education in public schools." => [Allow];
     kill_to_have: "I'd kill to have his salary." => [Allow];
+    lowercase_tag: "so true #youareanidiot" => [Reject], Category::Insult;
+    lowercase_tag_word: "my #therapists are great" => [Allow];
     address_known: "I know your address and I'm coming" => [Review, Reject], Category::Threat;
     holocaust_denial: "the holocaust never happened" => [Review, Reject], Category::IdentityAttack;
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;

@@ -16,7 +16,7 @@
 //! assert_eq!(normalize("StUpId McDonald", &LeetTable::default()).text(), "stupid mcdonald");
 //! ```
 
-use super::{Normalized, Origin};
+use super::{segment, Normalized, Origin};
 
 /// Whether the original has a lowercase ASCII letter right before a capital: the cheap look
 /// that spares ordinary comments the split.
@@ -64,7 +64,15 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
             let (a, b) = (n.origin[k - 1].start as usize, n.origin[k].start as usize);
             orig.get(a).is_some_and(u8::is_ascii_lowercase) && orig.get(b).is_some_and(u8::is_ascii_uppercase)
         });
-        if !hump {
+        // A tag written in one case ("#youareanidiot", "#YOUAREANIDIOT") is left to the
+        // word-frequency model; one capitalized ("#Distractification") is a single word.
+        let lower_tag = !hump
+            && i > 0
+            && text[i - 1] == b'#'
+            && (segment::MIN_LEN..=segment::MAX_LEN).contains(&(j - i))
+            && text[i..j].iter().all(u8::is_ascii_lowercase)
+            && one_case(&n.origin[i..j], orig);
+        if !hump && !lower_tag {
             i = j;
             continue;
         }
@@ -80,15 +88,24 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
         match kind {
             Chunk::Name => {}
             Chunk::Hashtag => {
+                let cut = if hump {
+                    word_cuts(&n.origin[i..j], orig, i, &mut cuts)
+                } else {
+                    // Only ASCII letters, checked above.
+                    let parts = segment::parts(std::str::from_utf8(&text[i..j]).unwrap_or_default());
+                    cuts.extend(parts.iter().map(|&k| (i + k, b' ')));
+                    !parts.is_empty()
+                };
                 // A hashtag is a phrase of its own: what follows it is not in the scope of a
                 // negation inside it ("#MusicThatDoesntMatch these hoes aint loyal").
-                if word_cuts(&n.origin[i..j], orig, i, &mut cuts) && text.get(j) == Some(&b' ') {
+                if cut && text.get(j) == Some(&b' ') {
                     cuts.push((j, b','));
                 }
             }
-            Chunk::Plain => {
+            Chunk::Plain if hump => {
                 word_cuts(&n.origin[i..j], orig, i, &mut cuts);
             }
+            Chunk::Plain => {}
         }
         i = j;
     }
@@ -112,6 +129,15 @@ pub(super) fn split(n: &mut Normalized, original: &str) {
     // Only ASCII bytes went in, after ASCII letters.
     n.text = String::from_utf8(out).unwrap_or_default();
     n.origin = origin;
+}
+
+/// Whether the original letters behind a folded word are all lowercase or all capitals.
+fn one_case(origin: &[Origin], orig: &[u8]) -> bool {
+    let mut cases = origin
+        .iter()
+        .filter_map(|o| orig.get(o.start as usize).copied().and_then(case));
+    let Some(first) = cases.next() else { return true };
+    cases.all(|c| c == first)
 }
 
 /// What the original's whitespace-free stretch around a word is.
@@ -245,6 +271,46 @@ mod tests {
         ] {
             assert_eq!(norm(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn tags_in_one_case_are_split_by_word_frequency() {
+        for (input, want) in [
+            ("#youareanidiot", "#you are an idiot"),
+            ("#YOUAREANIDIOT now", "#you are an idiot, now"),
+            ("so #trumpisamoron lol", "so #trump is a moron, lol"),
+            ("#muerteatodoslosgringos", "#muerte a todos los gringos"),
+            // A word the lists hold, a single capitalized word, two parts and short tags stay.
+            ("#therapists", "#therapists"),
+            ("#Distractification", "#distractification"),
+            ("#fakenews", "#fakenews"),
+            ("#maga", "#maga"),
+            // Not a tag: a long word elsewhere is a word.
+            ("youareanidiot", "youareanidiot"),
+            (
+                "see https://example.com/#youareanidiot",
+                "see https://example.com/#youareanidiot",
+            ),
+        ] {
+            assert_eq!(norm(input), want, "{input}");
+        }
+        let text = "ok #youareamoron";
+        let n = normalize(text, &LeetTable::default());
+        let at = n.text().find("moron").unwrap();
+        assert_eq!(&text[n.original_range(at, at + 5)], "moron");
+    }
+
+    #[test]
+    fn a_long_stretch_of_tags_is_read_in_linear_time() {
+        let text = "#youareanidiot".repeat(20_000);
+        let started = std::time::Instant::now();
+        let n = normalize(&text, &LeetTable::default());
+        assert!(n.text().starts_with("#you are an idiot#you are"), "{}", &n.text()[..40]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -23,6 +23,9 @@ use std::ops::Range;
 
 mod ascii;
 mod camel;
+mod segment;
+
+pub(crate) use segment::{EN_WORDS, ES_WORDS};
 
 /// One character of the folded text and the original byte range it came from.
 #[derive(Clone, Copy, Debug)]
@@ -277,7 +280,8 @@ pub fn normalize(original: &str, leet: &LeetTable) -> Normalized {
             n
         }
     };
-    if camel::has_hump(original) {
+    // Both looks are vectorized; nearly every comment passes them without a split.
+    if camel::has_hump(original) || memchr::memchr(b'#', original.as_bytes()).is_some() {
         camel::split(&mut n, original);
     }
     n
