@@ -66,6 +66,7 @@ decisions! {
     dotted_profanity: "f.u.c.k you" => [Review, Reject];
     slashed_profanity: "f/u/c/k you" => [Review, Reject], Category::Profanity;
     emoji_spelled_profanity: "f🔥u🔥c🔥k you" => [Review, Reject], Category::Profanity;
+    emoji_masked_profanity: "f🤬ck you" => [Review, Reject], Category::Profanity;
     spaced_after_article: "you are a p r i c k" => [Review, Reject], Category::Insult;
     spaced_from_its_article_letter: "you a s s h o l e" => [Review, Reject], Category::Insult;
     a_hole_in_the_ground: "he dug a hole" => [Allow];

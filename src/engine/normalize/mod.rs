@@ -145,7 +145,7 @@ impl LeetTable {
         if c.is_ascii() {
             self.candidate[c as usize]
         } else {
-            self.other.iter().any(|(k, _)| *k == c)
+            is_pictograph(c) || self.other.iter().any(|(k, _)| *k == c)
         }
     }
 
@@ -162,8 +162,14 @@ impl LeetTable {
 /// Characters that mask a letter in self-censored words (`f*ck`, `sh#t`).
 pub const MASK: char = '*';
 
+/// Also a pictograph inside a word: `f🤬ck`, `sh💩t` (between two letters only, as for `*`).
 fn is_mask_symbol(c: char) -> bool {
-    matches!(c, '*' | '#')
+    matches!(c, '*' | '#') || is_pictograph(c)
+}
+
+/// Emoji and other pictographs, as the spelled-out separators read them (`f🔥u🔥c🔥k`).
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}')
 }
 
 /// The folded text and its map back to the original.
@@ -554,7 +560,8 @@ fn punctuation_like(c: char) -> bool {
 /// A neighbour that lets a leet or mask symbol read as a letter: a letter or digit, a mask, or
 /// a leet symbol that is not punctuation-like.
 fn leet_wordish(c: char, leet: &LeetTable) -> bool {
-    is_word_char(c) || is_mask_symbol(c) || (leet.get(c).is_some() && !punctuation_like(c))
+    // Not a pictograph: "pussy!😓" is a shout, not "pussyi".
+    is_word_char(c) || (is_mask_symbol(c) && !is_pictograph(c)) || (leet.get(c).is_some() && !punctuation_like(c))
 }
 
 /// Whether its neighbours (`leet_wordish` or not) let the leet or mask symbol `c` read as a
@@ -585,7 +592,18 @@ fn rewrite_leet_token(token: &mut [Unit], leet: &LeetTable) {
     let wordish = |j: usize| original.get(j).is_some_and(|&c| leet_wordish(c, leet));
     for j in 0..token.len() {
         let c = original[j];
-        let allowed = neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1));
+        let allowed = if is_pictograph(c) {
+            // Only a lone pictograph between two letters of a short word masks one (`f🤬ck`,
+            // `sh💩t`); a run of them after a word ("fags😷😷") is decoration, and one between
+            // two words ("word👌Grow up") stands for a space.
+            let letter = |k: Option<usize>| k.and_then(|k| original.get(k)).is_some_and(|c| c.is_alphabetic());
+            letter(j.checked_sub(1))
+                && letter(Some(j + 1))
+                && letters <= 6
+                && original.iter().filter(|&&c| is_pictograph(c)).count() == 1
+        } else {
+            neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1))
+        };
         if is_mask_symbol(c) {
             if allowed && letters >= 2 {
                 token[j].set(MASK);
@@ -603,7 +621,7 @@ fn rewrite_leet_token(token: &mut [Unit], leet: &LeetTable) {
 /// What may stand between the letters of a spelled-out word: spaces, marks, and pictographs
 /// (`f🔥u🔥c🔥k`). Only between one-letter words does any of it join anything.
 fn is_spelling_separator(c: char) -> bool {
-    matches!(c, ' ' | '.' | '-' | '_' | ',' | '*' | '/' | '~' | '\u{2600}'..='\u{27BF}' | '\u{1F300}'..='\u{1FAFF}')
+    matches!(c, ' ' | '.' | '-' | '_' | ',' | '*' | '/' | '~') || is_pictograph(c)
 }
 
 /// The separator between two letters of a spelled-out word that starts at `k` (`ch` reads the
@@ -870,6 +888,11 @@ mod tests {
         mixed_marks_join: "f.u-c_k" => "fuck",
         slashed: "f/u/c/k" => "fuck",
         emoji_between: "f🔥u🔥c🔥k" => "fuck",
+        emoji_mask: "f🤬ck you" => "f*ck you",
+        emoji_mask_short: "sh💩t" => "sh*t",
+        emoji_after_a_word: "fags😷😷 lol" => "fags😷😷 lol",
+        emoji_between_words: "word👌Grow up" => "word👌grow up",
+        emoji_after_a_shout: "pussy!😓" => "pussy!😓",
         slashes_between_words_stay: "and/or w/o" => "and/or w/o",
         two_marks_end_a_chain: "a.. b.. c" => "a.. b.. c",
         initials_stay_short: "U.S. Ambassador" => "u.s. ambassador",
