@@ -7,7 +7,8 @@
 //! with at least three parts, two of them of three letters or more (`YouTube` and `#FakeNews`
 //! stay words). A split hashtag ends its clause: the engine reads it as a phrase of its own. Mocking case (`StUpId`, `ShIt`, `MoRoN`)
 //! and names (`McDonald`, `DeSantis`) stay whole: splitting them would hide the word or make
-//! up one.
+//! up one. A hashtag written in one case (`#youareanidiot`) has no capitals to read: its parts
+//! come from the word-frequency model of [`super::segment`], under the same bar.
 //!
 //! ```
 //! use tamiz::engine::normalize::{normalize, LeetTable};
