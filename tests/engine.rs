@@ -116,6 +116,7 @@ decisions! {
     address_known: "I know your address and I'm coming" => [Review, Reject], Category::Threat;
     holocaust_denial: "the holocaust never happened" => [Review, Reject], Category::IdentityAttack;
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;
+    que_se_joda: "Que se joda Trump." => [Review, Reject], Category::Insult;
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
     breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;
     russians_invaded: "The Russians invaded Ukraine in February 2022." => [Allow];

@@ -52,6 +52,8 @@ def corpus():
     with open(os.path.join(REPO, "tests/data/corpus_articles.jsonl"), encoding="utf-8") as f:
         texts += [json.loads(line)["text"][:1500] for line in f if line.strip()]
     texts += ["you are an idiot", "eres un pendejo", "I will kill you", "what a lovely day", "f.u.c.k off m0r0n"]
+    # The readings built on first use (the hashtag model) count toward the RSS checks too.
+    texts += ["so true #youareanidiot", "#muerteatodoslosgringos", "f🤬ck this"]
     # Perspective refuses blank comments (400 COMMENT_EMPTY): valid traffic has none.
     return [t for t in texts if t.strip()]
 
