@@ -103,6 +103,7 @@ decisions! {
     gringos_should_die: "los gringos deberían morir" => [Review, Reject], Category::Threat;
     bill_should_die: "this bill should die in committee" => [Allow];
     shot_for_treason: "the governor should be shot for treason" => [Reject], Category::Threat;
+    whoever_wrote_this: "whoever wrote this article should be shot" => [Reject], Category::Threat;
     ojala_se_mueran: "ojalá se mueran todos los políticos" => [Reject], Category::Threat;
     favor_and_die: "do us all a favor and die" => [Review, Reject], Category::Threat;
     balazo: "a ese hay que darle un balazo" => [Review, Reject], Category::Threat;

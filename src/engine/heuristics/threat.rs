@@ -282,6 +282,25 @@ fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
     })
 }
 
+/// Whether the clause of the cue at `at` opens with a thing as its subject: determiners, a
+/// thing noun, then only auxiliaries and adverbs up to the cue ("this movie really should").
+/// Not a thing that another verb takes ("whoever wrote this article should be shot").
+fn thing_opens_clause(tokens: &[Token<'_>], at: usize) -> bool {
+    let clause = tokens[at].clause;
+    let mut k = (0..at).rev().take_while(|&k| tokens[k].clause == clause).last().unwrap_or(at);
+    while k < at
+        && matches!(
+            tokens[k].text,
+            "the" | "this" | "that" | "these" | "those" | "a" | "an" | "el" | "la" | "los" | "las" | "este" | "esta"
+        )
+    {
+        k += 1;
+    }
+    k < at
+        && (is_thing_noun(tokens[k].text) || is_idiom_thing(tokens[k].text))
+        && tokens[k + 1..at].iter().all(|t| is_auxiliary_or_adverb(t.text))
+}
+
 /// Words between a subject and its intent word: "tariffs are really going to".
 #[rustfmt::skip]
 fn is_auxiliary_or_adverb(w: &str) -> bool {
@@ -564,7 +583,7 @@ fn passive_deserve(tokens: &[Token<'_>], at: usize, out: &mut Vec<ThreatFinding>
         return;
     }
     // "this movie should be shot in color", "the bill should die": things are shot and die too.
-    if thing_subject(tokens, at) {
+    if thing_opens_clause(tokens, at) {
         return;
     }
     let next: Vec<&str> = tokens[i + 1..(i + 4).min(tokens.len())]
@@ -680,6 +699,9 @@ mod tests {
         shot_on_sight: "he should be shot on sight" => vec!["threat/passive-deserve"],
         shot_on_film: "the sequel should be shot on film" => vec![],
         movie_shot_in_color: "this movie should be shot in color" => vec![],
+        movie_really_shot: "this movie really should be shot in color" => vec![],
+        whoever_did_this: "whoever did this should be shot" => vec!["threat/passive-deserve"],
+        whoever_wrote_this_article: "whoever wrote this article should be shot" => vec!["threat/passive-deserve"],
         beaten_at_the_polls: "the democrats should be beaten at the polls" => vec![],
         beaten_in_november: "they need to be beaten in november" => vec![],
         beaten_to_death: "they should be beaten to death" => vec!["threat/passive-deserve"],
