@@ -287,7 +287,11 @@ fn thing_subject(tokens: &[Token<'_>], i: usize) -> bool {
 /// Not a thing that another verb takes ("whoever wrote this article should be shot").
 fn thing_opens_clause(tokens: &[Token<'_>], at: usize) -> bool {
     let clause = tokens[at].clause;
-    let mut k = (0..at).rev().take_while(|&k| tokens[k].clause == clause).last().unwrap_or(at);
+    let mut k = (0..at)
+        .rev()
+        .take_while(|&k| tokens[k].clause == clause)
+        .last()
+        .unwrap_or(at);
     while k < at
         && matches!(
             tokens[k].text,
