@@ -140,7 +140,7 @@ impl LeetTable {
         }
     }
 
-    /// A leet or mask symbol: what stage 2 rewrites.
+    /// A leet or mask symbol, or a pictograph that may mask a letter: what stage 2 rewrites.
     fn is_candidate(&self, c: char) -> bool {
         if c.is_ascii() {
             self.candidate[c as usize]
@@ -162,9 +162,8 @@ impl LeetTable {
 /// Characters that mask a letter in self-censored words (`f*ck`, `sh#t`).
 pub const MASK: char = '*';
 
-/// Also a pictograph inside a word: `f🤬ck`, `sh💩t` (between two letters only, as for `*`).
 fn is_mask_symbol(c: char) -> bool {
-    matches!(c, '*' | '#') || is_pictograph(c)
+    matches!(c, '*' | '#')
 }
 
 /// Emoji and other pictographs, as the spelled-out separators read them (`f🔥u🔥c🔥k`).
@@ -560,8 +559,7 @@ fn punctuation_like(c: char) -> bool {
 /// A neighbour that lets a leet or mask symbol read as a letter: a letter or digit, a mask, or
 /// a leet symbol that is not punctuation-like.
 fn leet_wordish(c: char, leet: &LeetTable) -> bool {
-    // Not a pictograph: "pussy!😓" is a shout, not "pussyi".
-    is_word_char(c) || (is_mask_symbol(c) && !is_pictograph(c)) || (leet.get(c).is_some() && !punctuation_like(c))
+    is_word_char(c) || is_mask_symbol(c) || (leet.get(c).is_some() && !punctuation_like(c))
 }
 
 /// Whether its neighbours (`leet_wordish` or not) let the leet or mask symbol `c` read as a
@@ -592,18 +590,22 @@ fn rewrite_leet_token(token: &mut [Unit], leet: &LeetTable) {
     let wordish = |j: usize| original.get(j).is_some_and(|&c| leet_wordish(c, leet));
     for j in 0..token.len() {
         let c = original[j];
-        let allowed = if is_pictograph(c) {
-            // Only a lone pictograph between two letters of a short word masks one (`f🤬ck`,
-            // `sh💩t`); a run of them after a word ("fags😷😷") is decoration, and one between
-            // two words ("word👌Grow up") stands for a space.
+        if is_pictograph(c) {
+            // A pictograph masks a letter only alone, between two letters of a short word
+            // (`f🤬ck`, `sh💩t`); a run of them after a word ("fags😷😷") is decoration, and one
+            // between two words ("word👌Grow up") stands for a space. It is never a neighbour
+            // that lets a leet symbol read as a letter ("pussy!😓" is a shout).
             let letter = |k: Option<usize>| k.and_then(|k| original.get(k)).is_some_and(|c| c.is_alphabetic());
-            letter(j.checked_sub(1))
+            if letter(j.checked_sub(1))
                 && letter(Some(j + 1))
                 && letters <= 6
                 && original.iter().filter(|&&c| is_pictograph(c)).count() == 1
-        } else {
-            neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1))
-        };
+            {
+                token[j].set(MASK);
+            }
+            continue;
+        }
+        let allowed = neighbours_allow(c, j > 0 && wordish(j - 1), wordish(j + 1));
         if is_mask_symbol(c) {
             if allowed && letters >= 2 {
                 token[j].set(MASK);
@@ -967,7 +969,10 @@ mod tests {
                 i += 1;
             }
             let token = &mut units[start..i];
-            if token.iter().any(|u| is_mask_symbol(u.ch) || leet.get(u.ch).is_some()) {
+            if token
+                .iter()
+                .any(|u| is_mask_symbol(u.ch) || is_pictograph(u.ch) || leet.get(u.ch).is_some())
+            {
                 rewrite_leet_token(token, leet);
             }
             i += 1;

@@ -93,18 +93,15 @@ fn models() -> &'static [Model; 2] {
 
 /// `word` in lowercase ASCII, accents dropped; `None` if it has any other character.
 fn fold(word: &str) -> Option<String> {
-    word.chars()
-        .map(|c| match c {
-            'a'..='z' => Some(c),
-            'á' => Some('a'),
-            'é' => Some('e'),
-            'í' => Some('i'),
-            'ó' => Some('o'),
-            'ú' | 'ü' => Some('u'),
-            _ => None,
-        })
-        .collect::<Option<String>>()
-        .filter(|w| !w.is_empty())
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        match c {
+            'a'..='z' => out.push(c),
+            // Stage 1's own folding of accented letters (`ñ` has none: it stays a letter).
+            _ => out.push_str(super::ascii::latin_fold(c)?),
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The part boundaries (offsets into `word`, a lowercase ASCII tag without its `#`) where the
