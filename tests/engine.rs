@@ -117,6 +117,8 @@ decisions! {
     address_known: "I know your address and I'm coming" => [Review, Reject], Category::Threat;
     holocaust_denial: "the holocaust never happened" => [Review, Reject], Category::IdentityAttack;
     media_trope: "The Jews control the media" => [Review, Reject], Category::IdentityAttack;
+    media_trope_debunked: "The conspiracy theory that Jews control the media is antisemitic." => [Allow];
+    media_trope_reported: "Trump said that Jews control the world" => [Allow];
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;
     que_se_joda: "Que se joda Trump." => [Review, Reject], Category::Insult;
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;

@@ -139,7 +139,13 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         ) || e.source == Source::Learned)
             && is_damped(first))
             // "The senator said the protesters should be shot": someone else's threat, reported.
-            || (e.category == Category::Threat && first.is_some_and(|t| threat::is_reported(&tokens, t)));
+            || (e.category == Category::Threat && first.is_some_and(|t| threat::is_reported(&tokens, t)))
+            // "the myth that Jews control the media": a trope named to be weighed, as the group
+            // rule reads it. Phrases only: a slur is a slur in anyone's mouth.
+            || (e.category == Category::IdentityAttack
+                && e.source == Source::Operator
+                && e.pattern.contains(' ')
+                && first.is_some_and(|t| identity::is_reported_claim(&tokens, t)));
         // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
         // weight was fitted with those rules' output as a fixed offset.
         if e.category == Category::Insult && e.source == Source::Operator {

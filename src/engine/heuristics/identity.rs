@@ -274,10 +274,16 @@ fn is_claim_noun(w: &str) -> bool {
             | "belief"
             | "assumption"
             | "narrative"
+            | "theory"
+            | "conspiracy"
+            | "canard"
+            | "falsehood"
             | "estereotipo"
             | "mito"
             | "mentira"
             | "creencia"
+            | "teoria"
+            | "bulo"
     )
 }
 
@@ -325,6 +331,8 @@ mod tests {
         assert!(!reported("I said Mexicans are rapists", "mexicans"));
         assert!(!reported("Mexicans are rapists", "mexicans"));
         assert!(!reported("he said it. Mexicans are rapists", "mexicans"));
+        assert!(reported("the conspiracy theory that Jews control the banks", "jews"));
+        assert!(reported("la teoría de que los judíos controlan todo", "judios"));
     }
 
     /// The rule's span on `text`, with insult and threat marks on the tokens listed.
