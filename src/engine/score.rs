@@ -141,10 +141,11 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
             // "The senator said the protesters should be shot": someone else's threat, reported.
             || (e.category == Category::Threat && first.is_some_and(|t| threat::is_reported(&tokens, t)))
             // "the myth that Jews control the media": a trope named to be weighed, as the group
-            // rule reads it. Phrases only: a slur is a slur in anyone's mouth.
+            // rule reads it. Phrases of three words or more only: a slur ("porch monkey") is a
+            // slur in anyone's mouth.
             || (e.category == Category::IdentityAttack
                 && e.source == Source::Operator
-                && e.pattern.contains(' ')
+                && e.pattern.split(' ').nth(2).is_some()
                 && first.is_some_and(|t| identity::is_reported_claim(&tokens, t)));
         // Only the operator's insult entries trigger the aimed-insult rules: a learned term's
         // weight was fitted with those rules' output as a fixed offset.
