@@ -120,6 +120,10 @@ decisions! {
     media_trope_debunked: "The conspiracy theory that Jews control the media is antisemitic." => [Allow];
     media_trope_reported: "Trump said that Jews control the world" => [Allow];
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;
+    vocative_closing: "Nobody asked for your opinion, clown." => [Review, Reject], Category::Insult;
+    vocative_crybaby: "Man up, crybaby." => [Review, Reject], Category::Insult;
+    knows_the_kids: "We know where your kids go to school." => [Review, Reject], Category::Threat;
+    public_service_question: "Do you know where your kids are tonight?" => [Allow];
     que_se_joda: "Que se joda Trump." => [Review, Reject], Category::Insult;
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
     breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;

@@ -31,6 +31,10 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
         out.push(called(tokens, at, k, "insult/second-person"));
         return;
     }
+    if is_vocative(tokens, at, last) {
+        out.push(called(tokens, at, last, "insult/second-person"));
+        return;
+    }
     // The cue may also sit inside a phrase entry ("your shallow intellect").
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), last);
     let before = &tokens[range.clone()];
@@ -72,6 +76,24 @@ pub fn aimed(tokens: &[Token<'_>], at: usize, last: usize, out: &mut Vec<Finding
             if p2.is_empty() { at - 1 } else { at - 2 },
         ));
     }
+}
+
+/// Whether the insult at tokens `at..=last` is a clause of its own that opens or closes a
+/// longer sentence: the reader addressed by name ("Nobody asked you, clown.", "Man up,
+/// crybaby.", "Idiot, read the article"). A clause of its own is set off by commas, so "he is a
+/// clown" and "clown shoes" are not.
+fn is_vocative(tokens: &[Token<'_>], at: usize, last: usize) -> bool {
+    let (clause, sentence) = (tokens[at].clause, tokens[at].sentence);
+    if tokens[last].clause != clause {
+        return false;
+    }
+    let before = at.checked_sub(1).map(|k| &tokens[k]);
+    let after = tokens.get(last + 1);
+    let starts_clause = before.is_none_or(|t| t.clause != clause);
+    let ends_clause = after.is_none_or(|t| t.clause != clause);
+    let in_sentence = |t: Option<&Token<'_>>| t.is_some_and(|t| t.sentence == sentence);
+    // Closing ("…, clown.") or opening ("Idiot, …") a sentence that goes on without it.
+    starts_clause && ends_clause && (in_sentence(before) != in_sentence(after))
 }
 
 /// The first token of "<person> <copula>" when the copula is `tokens[i - 1]` and the insult at
@@ -299,11 +321,17 @@ mod tests {
     aimed_cases! {
         you_are_a: "you are a moron", "moron" => Some("insult/second-person"),
         vocative: "shut up you idiot", "idiot" => Some("insult/second-person"),
+        vocative_after_comma: "nobody asked for your opinion, clown.", "clown" => Some("insult/second-person"),
+        vocative_opening: "idiot, read the article before you comment", "idiot" => Some("insult/second-person"),
+        vocative_spanish: "ya cállate, payaso", "payaso" => Some("insult/second-person"),
+        clause_in_a_list: "he lied, cheated, stole", "cheated" => None,
+        alone: "clown.", "clown" => None,
+        inside_a_clause: "he is a clown, and a liar", "clown" => Some("insult/name-calling"),
         possessive: "the depth of your shallow intellect", "intellect" => Some("insult/second-person"),
         spanish_second_person: "eres un pendejo", "pendejo" => Some("insult/second-person"),
         spanish_copula_after: "qué idiota eres", "idiota" => Some("insult/second-person"),
         spanish_plural_copula_after: "pero que imbeciles sois", "imbeciles" => Some("insult/second-person"),
-        spanish_copula_in_another_clause: "idiota, eres tú quien lo dijo", "idiota" => None,
+        spanish_copula_in_another_clause: "un idiota, eres tú quien lo dijo", "idiota" => None,
         named: "trump is a moron", "moron" => Some("insult/name-calling"),
         named_with_adjectives: "kushner is an entitled little bitch", "bitch" => Some("insult/name-calling"),
         what_an: "what an idiot", "idiot" => Some("insult/exclamative"),
