@@ -127,6 +127,10 @@ decisions! {
     que_se_joda: "Que se joda Trump." => [Review, Reject], Category::Insult;
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
     breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;
+    groomers: "Gays are groomers." => [Review, Reject], Category::IdentityAttack;
+    group_as_disease: "Los gays son una enfermedad." => [Review, Reject], Category::IdentityAttack;
+    disease_in_the_news: "Muslims are at risk of heart disease." => [Allow];
+    dog_groomers: "The groomers at the pet salon are great." => [Allow];
     russians_invaded: "The Russians invaded Ukraine in February 2022." => [Allow];
     // Idioms and innocent text stay clean.
     comedian: "this comedian killed it last night" => [Allow];
