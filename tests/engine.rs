@@ -125,9 +125,13 @@ decisions! {
     knows_the_kids: "We know where your kids go to school." => [Review, Reject], Category::Threat;
     public_service_question: "Do you know where your kids are tonight?" => [Allow];
     que_se_joda: "Que se joda Trump." => [Review, Reject], Category::Insult;
+    vete_alv: "vete alv" => [Review, Reject], Category::Insult;
+    ptm: "ptm que asco" => [Review, Reject], Category::Profanity;
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
     breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;
     groomers: "Gays are groomers." => [Review, Reject], Category::IdentityAttack;
+    echo: "The (((globalists))) are behind this." => [Review, Reject], Category::IdentityAttack;
+    nested_calls: "In Excel, type =ROUND(SUM(A1:A9),(((2))))" => [Allow];
     group_as_disease: "Los gays son una enfermedad." => [Review, Reject], Category::IdentityAttack;
     disease_in_the_news: "Muslims are at risk of heart disease." => [Allow];
     dog_groomers: "The groomers at the pet salon are great." => [Allow];

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// Every heuristic rule, by the stable id it has in `matches`; config names a rule without the
 /// `heuristic:` prefix, and a typo there is an error rather than a silent zero. Static strings, so
 /// evidence carries no allocation and no shared reference count per match.
-pub const RULES: [&str; 11] = [
+pub const RULES: [&str; 12] = [
     "heuristic:insult/second-person",
     "heuristic:insult/name-calling",
     "heuristic:insult/exclamative",
@@ -20,6 +20,7 @@ pub const RULES: [&str; 11] = [
     "heuristic:signal/shouting",
     "heuristic:signal/repeated-punctuation",
     "heuristic:signal/grawlix",
+    "heuristic:signal/echo",
     "heuristic:context/reply-to-parent",
 ];
 

@@ -231,6 +231,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
     let mut sig = Vec::new();
     signals::find(text, &mut sig);
     signals::find_grawlix(text, &mut sig);
+    signals::find_echo(text, &mut sig);
     for f in sig {
         raw.push(heuristic(
             p.rule(f.rule),

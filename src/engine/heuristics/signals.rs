@@ -1,6 +1,7 @@
-//! Weak signals read from the original text: shouting (a high share of capital letters),
-//! runs of repeated punctuation (`!!!!`, `???`) and grawlixes (`!@#$%`, the cartoon swear). They
-//! add a little toxicity or profanity, never a decision on their own at the default weights.
+//! Signals read from the original text: shouting (a high share of capital letters), runs of
+//! repeated punctuation (`!!!!`, `???`) and grawlixes (`!@#$%`, the cartoon swear) add a little
+//! toxicity or profanity, never a decision on their own at the default weights. The echo
+//! (`(((globalists)))`) is an antisemitic mark and weighs enough for review alone.
 
 use super::Finding;
 use crate::engine::category::Category;
@@ -138,6 +139,40 @@ pub fn find_grawlix(original: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// The first echo: one to three words in triple parentheses, `(((globalists)))`, the mark that
+/// names a target as Jewish. Exactly three on each side around letters, spaces and apostrophes
+/// only, so nested calls (`f(g(h(x)))`) and emoticons are not read.
+pub fn find_echo(original: &str, out: &mut Vec<Finding>) {
+    let bytes = original.as_bytes();
+    for open in memchr::memmem::find_iter(bytes, b"(((") {
+        if open > 0 && bytes[open - 1] == b'(' {
+            continue;
+        }
+        let inner = open + 3;
+        let len = bytes[inner..]
+            .iter()
+            .take(40)
+            .take_while(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'\'' | b'-'))
+            .count();
+        let close = inner + len;
+        let words = original[inner..close].split_whitespace().count();
+        if (1..=3).contains(&words)
+            && bytes[inner].is_ascii_alphabetic()
+            && bytes[close..].starts_with(b")))")
+            && bytes.get(close + 3) != Some(&b')')
+        {
+            out.push(Finding {
+                category: Category::IdentityAttack,
+                rule: "signal/echo",
+                term: original[open..close + 3].to_string(),
+                start: open,
+                end: close + 3,
+            });
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +272,25 @@ mod tests {
         ] {
             assert_eq!(grawlixes(clean), Vec::<String>::new(), "{clean}");
         }
+    }
+
+    #[test]
+    fn echo() {
+        let echoes = |text: &str| {
+            let mut out = Vec::new();
+            find_echo(text, &mut out);
+            out.into_iter()
+                .map(|f| text[f.start..f.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(echoes("the (((globalists))) again"), ["(((globalists)))"]);
+        assert_eq!(echoes("ask (((George Soros)))!"), ["(((George Soros)))"]);
+        assert_eq!(echoes("x = f(g(h(y)))"), Vec::<String>::new());
+        assert_eq!(echoes("((((four))))"), Vec::<String>::new());
+        assert_eq!(echoes("((( spaced )))"), Vec::<String>::new());
+        assert_eq!(echoes("(((unclosed"), Vec::<String>::new());
+        assert_eq!(echoes("(((a b c d e)))"), Vec::<String>::new());
+        assert_eq!(echoes("((("), Vec::<String>::new());
     }
 
     #[test]
