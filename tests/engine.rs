@@ -111,6 +111,9 @@ decisions! {
     beaten_at_the_polls: "the democrats should be beaten at the polls in november" => [Allow];
     cum_laude: "He graduated cum laude from Arsenal's academy." => [Allow];
     sex_education: "The bill would expand sex education in public schools." => [Allow];
+    pussy_riot: "Pussy Riot members were detained in Moscow." => [Allow];
+    spic_and_span: "Spic and span, the kitchen was spotless." => [Allow];
+    nazi_germany: "The Nazi regime murdered six million Jews." => [Allow];
     kill_to_have: "I'd kill to have his salary." => [Allow];
     lowercase_tag: "so true #youareanidiot" => [Reject], Category::Insult;
     lowercase_tag_word: "my #therapists are great" => [Allow];
