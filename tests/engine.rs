@@ -133,6 +133,12 @@ decisions! {
     migrants_invading: "Illegal immigrants are invading our country" => [Review, Reject], Category::IdentityAttack;
     breed_like_rabbits: "Mexicans breed like rabbits" => [Review, Reject], Category::IdentityAttack;
     groomers: "Gays are groomers." => [Review, Reject], Category::IdentityAttack;
+    should_not_exist: "Gays shouldn't exist." => [Review, Reject], Category::IdentityAttack;
+    no_vote_for_a_group: "Black people shouldn't be allowed to vote." => [Review, Reject], Category::IdentityAttack;
+    spanish_no_vote: "Los negros no deberían votar." => [Review, Reject], Category::IdentityAttack;
+    felons_vote: "Felons shouldn't be allowed to vote." => [Allow];
+    athletes_banned: "Russians shouldn't be allowed to compete in the Olympics." => [Allow];
+    vote_for_him: "Latinos shouldn't vote for him." => [Allow];
     echo: "The (((globalists))) are behind this." => [Review, Reject], Category::IdentityAttack;
     nested_calls: "In Excel, type =ROUND(SUM(A1:A9),(((2))))" => [Allow];
     group_as_disease: "Los gays son una enfermedad." => [Review, Reject], Category::IdentityAttack;

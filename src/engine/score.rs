@@ -216,13 +216,13 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         }
         let mut attacks = Vec::new();
         identity::find(&tokens, &marks, &mut attacks);
-        for f in attacks {
+        for a in attacks {
             // "I don't hate Muslims", "Mexicans are not criminals", "Trump said Mexicans are…".
-            let first = token_at(&tokens, f.start);
+            let first = token_at(&tokens, a.finding.start);
             let dampened = is_damped(first)
-                || is_damped(token_at(&tokens, f.end - 1))
+                || is_damped(Some(a.predicate))
                 || first.is_some_and(|t| identity::is_reported_claim(&tokens, t));
-            raw.push(found(p, &n, f, dampened));
+            raw.push(found(p, &n, a.finding, dampened));
         }
     }
     for t in threats {

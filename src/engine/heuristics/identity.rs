@@ -26,8 +26,16 @@ pub fn mentions_group(tokens: &[Token<'_>]) -> bool {
     tokens.iter().any(|t| t.cues & cue::IDENTITY != 0)
 }
 
+/// An attack on a group, and the token whose negation would deny it: the predicate's last
+/// ("Mexicans are not criminals"), or for a denial, which is negated by nature ("gays shouldn't
+/// exist"), the group's own last token.
+pub struct Attack {
+    pub finding: Finding,
+    pub predicate: usize,
+}
+
 /// Finds attacks on groups. `marks[i]` holds the [`mark`] flags of token `i`.
-pub fn find(tokens: &[Token<'_>], marks: &[u8], out: &mut Vec<Finding>) {
+pub fn find(tokens: &[Token<'_>], marks: &[u8], out: &mut Vec<Attack>) {
     let mut j = 0;
     while j < tokens.len() {
         if tokens[j].cues & cue::IDENTITY == 0 || tokens[j].quoted {
@@ -43,13 +51,25 @@ pub fn find(tokens: &[Token<'_>], marks: &[u8], out: &mut Vec<Finding>) {
         {
             last += 1;
         }
-        if let Some((from, to)) = attack_on(tokens, marks, first, last) {
-            out.push(Finding {
-                category: Category::IdentityAttack,
-                rule: "identity/group-attack",
-                term: format!("{} … {}", tokens[from].text, tokens[to].text),
-                start: tokens[from].start,
-                end: tokens[to].end,
+        let attack = attack_on(tokens, marks, first, last)
+            .map(|(from, to)| (from, to, to))
+            .or_else(|| {
+                let whole = names_people(tokens, first, last) && !is_part_of_group(tokens, first);
+                whole
+                    .then(|| denial(tokens, first, last))
+                    .flatten()
+                    .map(|k| (first, k, last))
+            });
+        if let Some((from, to, predicate)) = attack {
+            out.push(Attack {
+                finding: Finding {
+                    category: Category::IdentityAttack,
+                    rule: "identity/group-attack",
+                    term: format!("{} … {}", tokens[from].text, tokens[to].text),
+                    start: tokens[from].start,
+                    end: tokens[to].end,
+                },
+                predicate,
             });
         }
         j = last + 1;
@@ -156,6 +176,91 @@ fn vermin_verb(tokens: &[Token<'_>], first: usize, last: usize) -> Option<usize>
         "invading" | "invade" | "invaden" | "invadiendo" | "overrunning" | "swarming" if migrants => Some(k),
         _ => None,
     }
+}
+
+/// The last token of a denial right after the group at `first..=last` of its people's
+/// existence, vote or place: "gays shouldn't exist", "women shouldn't be allowed to vote",
+/// "gays don't belong in the military", "los negros no deberían votar". Said of felons or
+/// teenagers it is policy, and only group words reach this rule. Of a nation or of migrants
+/// only existence is read: "Russians shouldn't be allowed to compete", "Americans don't
+/// belong in Afghanistan" and who may vote where are argued in the news.
+fn denial(tokens: &[Token<'_>], first: usize, last: usize) -> Option<usize> {
+    let clause = tokens[first].clause;
+    let word = |i: usize| tokens.get(i).filter(|t| t.clause == clause).map(|t| t.text);
+    let national = tokens[first..=last].iter().any(|t| is_nation_or_migrants(t.text));
+    let mut k = last + 1;
+    match (word(k)?, word(k + 1)) {
+        ("shouldnt" | "mustnt" | "cant" | "cannot", _) => k += 1,
+        ("should" | "must" | "can", Some("not" | "never")) => k += 2,
+        ("no", Some("deberian" | "deben" | "pueden" | "merecen")) => k += 2,
+        // "don't belong here", not "don't belong to one party".
+        ("dont", Some("belong")) if !national && word(k + 2) != Some("to") => return Some(k + 1),
+        ("do", Some("not")) if !national && word(k + 2) == Some("belong") && word(k + 3) != Some("to") => {
+            return Some(k + 2)
+        }
+        _ => return None,
+    }
+    match word(k)? {
+        "exist" | "existir" => Some(k),
+        _ if national => None,
+        // "shouldn't be allowed to vote", "shouldn't be allowed in our country": whatever follows.
+        "be" if word(k + 1) == Some("allowed") => Some(k + 1),
+        // Ending the clause: "women shouldn't vote", not "shouldn't vote for him".
+        "vote" | "marry" | "adopt" | "breed" | "reproduce" | "votar" | "casarse" | "adoptar" | "reproducirse"
+        | "gobernar"
+            if word(k + 1).is_none() =>
+        {
+            Some(k)
+        }
+        _ => None,
+    }
+}
+
+/// Group words that name a nation or migrants (see [`denial`]).
+fn is_nation_or_migrants(w: &str) -> bool {
+    matches!(
+        w,
+        "mexican"
+            | "mexicans"
+            | "american"
+            | "americans"
+            | "canadian"
+            | "canadians"
+            | "european"
+            | "europeans"
+            | "russian"
+            | "russians"
+            | "israeli"
+            | "israelis"
+            | "palestinian"
+            | "palestinians"
+            | "iranian"
+            | "iranians"
+            | "turk"
+            | "turks"
+            | "irish"
+            | "chinese"
+            | "indian"
+            | "indians"
+            | "immigrant"
+            | "immigrants"
+            | "refugee"
+            | "refugees"
+            | "mexicano"
+            | "mexicana"
+            | "mexicanos"
+            | "mexicanas"
+            | "americano"
+            | "americanos"
+            | "estadounidense"
+            | "estadounidenses"
+            | "inmigrante"
+            | "inmigrantes"
+            | "migrante"
+            | "migrantes"
+            | "latinoamericano"
+            | "latinoamericanos"
+    )
 }
 
 /// Whether the attack starting at token `at` is someone else's claim, reported: "Trump said
@@ -347,7 +452,8 @@ mod tests {
             .collect();
         let mut out = Vec::new();
         find(&t, &marks, &mut out);
-        out.first().map(|f| n.text()[f.start..f.end].to_string())
+        out.first()
+            .map(|a| n.text()[a.finding.start..a.finding.end].to_string())
     }
 
     macro_rules! attack_cases {
@@ -389,6 +495,20 @@ mod tests {
         migrants_invading: "Illegal immigrants are invading our country", [], [] => Some("immigrants are invading"),
         spanish_invaders: "los migrantes nos están invadiendo", [], [] => Some("migrantes nos estan invadiendo"),
         nations_invade: "the Russians invaded Ukraine in 2022", [], [] => None,
+        should_not_exist: "gays shouldn't exist", [], [] => Some("gays shouldnt exist"),
+        not_allowed: "women shouldn't be allowed to vote", [], [] => Some("women shouldnt be allowed"),
+        not_allowed_in: "muslims should not be allowed in our country", [], [] => Some("muslims should not be allowed"),
+        dont_belong: "gays don't belong in the military", [], [] => Some("gays dont belong"),
+        belong_to: "Christians don't belong to one party", [], [] => None,
+        nations_argued: "Russians shouldn't be allowed to compete", [], [] => None,
+        troops: "Americans don't belong in Afghanistan", [], [] => None,
+        nation_existence: "Mexicans shouldn't exist", [], [] => Some("mexicans shouldnt exist"),
+        vote_for: "women shouldn't vote for him", [], [] => None,
+        women_vote: "Women should not vote.", [], [] => Some("women should not vote"),
+        live_in_fear: "women shouldn't live in fear", [], [] => None,
+        spanish_should_not: "los negros no deberían votar", [], [] => Some("negros no deberian votar"),
+        should_not_other_verbs: "Muslims shouldn't have to choose", [], [] => None,
+        some_of_them: "some immigrants shouldn't be allowed to stay", [], [] => None,
         some_migrants: "some migrants are swarming the border fence", [], [] => None,
         migrants_in_the_news: "immigrants are arriving at the border", [], [] => None,
     }
