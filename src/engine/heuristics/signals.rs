@@ -140,8 +140,8 @@ pub fn find_grawlix(original: &str, out: &mut Vec<Finding>) {
 }
 
 /// The first echo: one to three words in triple parentheses, `(((globalists)))`, the mark that
-/// names a target as Jewish. Exactly three on each side around letters, spaces and apostrophes
-/// only, so nested calls (`f(g(h(x)))`) and emoticons are not read.
+/// names a target as Jewish. Exactly three on each side, around letters, spaces, hyphens and
+/// apostrophes only, so nested calls (`f(g(h(x)))`) and deeper nesting are not read.
 pub fn find_echo(original: &str, out: &mut Vec<Finding>) {
     let bytes = original.as_bytes();
     // A plain byte search: building a substring searcher would cost more than most comments'

@@ -914,9 +914,10 @@ const DEHUMANIZING_WORDS: &[&str] = &[
     "roaches", "subhuman", "subhumans", "scum", "trash", "filth", "rapists", "criminals",
     "thieves", "murderers", "pigs", "dogs", "apes", "monkeys", "rats", "leeches", "barbarians",
     "inferior", "evil", "disgusting", "plague", "cancer", "degenerates",
-    "perverts", "pedophiles", "groomers", "disease", "animales", "parasitos", "salvajes", "terroristas", "invasores",
-    "cucarachas", "escoria", "basura", "violadores", "criminales", "ladrones", "asesinos",
-    "cerdos", "perros", "monos", "ratas", "plaga", "enfermedad", "inferiores", "delincuentes",
+    "perverts", "pedophiles", "groomers", "disease", "animales", "parasitos", "salvajes",
+    "terroristas", "invasores", "cucarachas", "escoria", "basura", "violadores", "criminales",
+    "ladrones", "asesinos", "cerdos", "perros", "monos", "ratas", "plaga", "enfermedad",
+    "inferiores", "delincuentes",
     // Stereotypes that brand every member: "Mexicans are lazy", "los gays son una aberración".
     // Not "sick" or "ill": "the refugees are sick and hungry" is news.
     "lazy", "greedy", "dirty", "filthy", "violent", "deranged", "primitive", "backward",
