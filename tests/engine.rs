@@ -107,6 +107,9 @@ decisions! {
     ojala_se_mueran: "ojalá se mueran todos los políticos" => [Reject], Category::Threat;
     favor_and_die: "do us all a favor and die" => [Review, Reject], Category::Threat;
     balazo: "a ese hay que darle un balazo" => [Review, Reject], Category::Threat;
+    deberia_estar_muerto: "Ese periodista vendido debería estar muerto." => [Review, Reject], Category::Threat;
+    madriza: "Al que vote por Morena hay que darle una madriza." => [Review, Reject], Category::Threat;
+    cerdos_news: "Los cerdos son sacrificados en el rastro." => [Allow];
     good_beating: "he needs a good beating" => [Review, Reject], Category::Threat;
     beaten_at_the_polls: "the democrats should be beaten at the polls in november" => [Allow];
     cum_laude: "He graduated cum laude from Arsenal's academy." => [Allow];
