@@ -118,6 +118,8 @@ decisions! {
     spic_and_span: "Spic and span, the kitchen was spotless." => [Allow];
     nazi_germany: "The Nazi regime murdered six million Jews." => [Allow];
     kill_to_have: "I'd kill to have his salary." => [Allow];
+    government_judged: "This government is a disgrace." => [Allow];
+    gobierno_juzgado: "Este gobierno es una basura." => [Allow];
     lowercase_tag: "so true #youareanidiot" => [Reject], Category::Insult;
     lowercase_tag_word: "my #therapists are great" => [Allow];
     address_known: "I know your address and I'm coming" => [Review, Reject], Category::Threat;
