@@ -130,6 +130,8 @@ decisions! {
     spanish_copula_after: "qué idiota eres" => [Review, Reject], Category::Insult;
     vocative_closing: "Nobody asked for your opinion, clown." => [Review, Reject], Category::Insult;
     vocative_crybaby: "Man up, crybaby." => [Review, Reject], Category::Insult;
+    vocative_after_interjection: "Look, moron, read the article." => [Review, Reject], Category::Insult;
+    friendly_vocative: "Listen, pal, you don't know what you're talking about." => [Allow];
     knows_the_kids: "We know where your kids go to school." => [Review, Reject], Category::Threat;
     public_service_question: "Do you know where your kids are tonight?" => [Allow];
     que_se_joda: "Que se joda Trump." => [Review, Reject], Category::Insult;

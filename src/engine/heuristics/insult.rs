@@ -92,8 +92,34 @@ fn is_vocative(tokens: &[Token<'_>], at: usize, last: usize) -> bool {
     let starts_clause = before.is_none_or(|t| t.clause != clause);
     let ends_clause = after.is_none_or(|t| t.clause != clause);
     let in_sentence = |t: Option<&Token<'_>>| t.is_some_and(|t| t.sentence == sentence);
+    if !(starts_clause && ends_clause) {
+        return false;
+    }
     // Closing ("…, clown.") or opening ("Idiot, …") a sentence that goes on without it.
-    starts_clause && ends_clause && (in_sentence(before) != in_sentence(after))
+    if in_sentence(before) != in_sentence(after) {
+        return true;
+    }
+    // Inside a sentence only after a lone interjection ("Look, moron, read the article"): a
+    // clause between two others is as often one item of a list ("fat, stupid, lazy").
+    let lone = at >= 1 && (at < 2 || tokens[at - 2].clause != tokens[at - 1].clause);
+    in_sentence(before)
+        && lone
+        && matches!(
+            tokens[at - 1].text,
+            "look"
+                | "listen"
+                | "hey"
+                | "oh"
+                | "well"
+                | "ok"
+                | "okay"
+                | "no"
+                | "yes"
+                | "oye"
+                | "mira"
+                | "bueno"
+                | "pues"
+        )
 }
 
 /// The first token of "<person> <copula>" when the copula is `tokens[i - 1]` and the insult at
@@ -325,6 +351,9 @@ mod tests {
         vocative_opening: "idiot, read the article before you comment", "idiot" => Some("insult/second-person"),
         vocative_spanish: "ya cállate, payaso", "payaso" => Some("insult/second-person"),
         clause_in_a_list: "he lied, cheated, stole", "cheated" => None,
+        vocative_after_interjection: "look, moron, read the article", "moron" => Some("insult/second-person"),
+        spanish_after_interjection: "oye, idiota, lee la nota", "idiota" => Some("insult/second-person"),
+        adjectives_in_a_list: "he is fat, stupid, and lazy", "stupid" => None,
         alone: "clown.", "clown" => None,
         inside_a_clause: "he is a clown, and a liar", "clown" => Some("insult/name-calling"),
         possessive: "the depth of your shallow intellect", "intellect" => Some("insult/second-person"),
