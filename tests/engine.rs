@@ -103,6 +103,10 @@ decisions! {
     gringos_should_die: "los gringos deberían morir" => [Review, Reject], Category::Threat;
     bill_should_die: "this bill should die in committee" => [Allow];
     shot_for_treason: "the governor should be shot for treason" => [Reject], Category::Threat;
+    attributed_threat: "They should all be shot, the senator said at the rally." => [Allow];
+    attributed_in_court: "The defendant told the victim he would kill her, prosecutors said." => [Allow];
+    atribuida: "El ladrón debería estar muerto, dijo la víctima." => [Allow];
+    own_words_closing: "You are an idiot, I said." => [Review, Reject], Category::Insult;
     whoever_wrote_this: "whoever wrote this article should be shot" => [Reject], Category::Threat;
     ojala_se_mueran: "ojalá se mueran todos los políticos" => [Reject], Category::Threat;
     favor_and_die: "do us all a favor and die" => [Review, Reject], Category::Threat;
