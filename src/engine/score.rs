@@ -124,9 +124,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
 
     let mut damped = negation::dampened_tokens(&tokens);
     // "…, the senator said": words attributed to someone else are reported, whatever they are.
-    for (d, a) in damped.iter_mut().zip(heuristics::attributed_tokens(&tokens)) {
-        *d |= a;
-    }
+    heuristics::mark_attributed(&tokens, &mut damped);
     let is_damped = |t: Option<usize>| t.is_some_and(|t| damped[t]);
     let mut raw: Vec<Raw> = Vec::with_capacity(hits.len() + 4);
     let mut findings: Vec<Finding> = Vec::new();

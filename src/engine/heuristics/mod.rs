@@ -324,9 +324,8 @@ pub fn is_attributed(tokens: &[Token<'_>], at: usize) -> bool {
     attribution(tokens, s, e).is_some_and(|c| at < c)
 }
 
-/// [`is_attributed`] for every token, in one pass over the sentences.
-pub fn attributed_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
-    let mut out = vec![false; tokens.len()];
+/// Sets `out[i]` for every token [`is_attributed`], in one pass over the sentences.
+pub fn mark_attributed(tokens: &[Token<'_>], out: &mut [bool]) {
     let mut s = 0;
     while s < tokens.len() {
         let sentence = tokens[s].sentence;
@@ -336,7 +335,6 @@ pub fn attributed_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
         }
         s = e;
     }
-    out
 }
 
 /// The first token of the sentence's last clause, when that clause attributes what comes before
@@ -422,7 +420,8 @@ mod tests {
             let n = crate::engine::normalize::normalize(text, &Default::default());
             let t = tokenize(n.text());
             let at = t.iter().position(|t| t.text == word).unwrap();
-            let table = attributed_tokens(&t);
+            let mut table = vec![false; t.len()];
+            mark_attributed(&t, &mut table);
             assert_eq!(table[at], is_attributed(&t, at), "{text}");
             table[at]
         };
