@@ -122,9 +122,7 @@ pub(super) fn score(engine: &Engine, comment: &super::Comment<'_>, detail: Detai
         hits.retain(|h| !names.iter().any(|&(s, e)| s <= h.start && h.end <= e));
     }
 
-    let mut damped = negation::dampened_tokens(&tokens);
-    // "…, the senator said": words attributed to someone else are reported, whatever they are.
-    heuristics::mark_attributed(&tokens, &mut damped);
+    let damped = negation::dampened_tokens(&tokens);
     let is_damped = |t: Option<usize>| t.is_some_and(|t| damped[t]);
     let mut raw: Vec<Raw> = Vec::with_capacity(hits.len() + 4);
     let mut findings: Vec<Finding> = Vec::new();

@@ -235,12 +235,10 @@ impl GramReader {
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut pindex: HashMap<String, usize> = HashMap::new();
         let mut out: Vec<(String, f32, i32)> = Vec::new();
+        // The engine's own table (`score` reads the same), not one window per token.
+        let damped = negation::dampened_tokens(&tokens);
         for i in 0..tokens.len() {
-            let damp = if negation::is_dampened(&tokens, i) {
-                self.dampening
-            } else {
-                1.0
-            };
+            let damp = if damped[i] { self.dampening } else { 1.0 };
             let n_max = if plain_word(i) { self.max_n } else { 0 };
             for j in i..(i + n_max).min(tokens.len()) {
                 if j > i && (!plain_word(j) || &t[tokens[j - 1].end..tokens[j].start] != " ") {

@@ -1,7 +1,8 @@
 //! Dampening: an insult that is negated ("I don't think you are an idiot") or talked about
 //! ("calling people idiots is not how we debate", quoted words) is weaker evidence. A negation
 //! reaches to the end of its clause: in "I'm not surprised, you idiot" and "no, you are an
-//! idiot" the insult stands. Reporting words reach through commas ("they called him, frankly, a moron").
+//! idiot" the insult stands. Reporting words reach through commas ("they called him, frankly, a moron"),
+//! and an attribution that closes a sentence reports all before it ("…, the senator said").
 
 use super::vocab::cue;
 use super::{same_sentence, Token};
@@ -56,9 +57,9 @@ pub fn negates(tokens: &[Token<'_>], i: usize) -> bool {
     tokens[i].cues & cue::NEGATION != 0 && !is_negated_imperative(tokens, i) && !is_answering_no(tokens, i)
 }
 
-/// Whether evidence starting at token `at` is negated, reported or quoted.
+/// Whether evidence starting at token `at` is negated, reported, quoted or attributed.
 pub fn is_dampened(tokens: &[Token<'_>], at: usize) -> bool {
-    if tokens[at].quoted {
+    if tokens[at].quoted || is_attributed(tokens, at) {
         return true;
     }
     let range = same_sentence(tokens, at, at.saturating_sub(WINDOW), at);
@@ -103,7 +104,90 @@ pub fn dampened_tokens(tokens: &[Token<'_>]) -> Vec<bool> {
             short_cue = Some(i);
         }
     }
+    mark_attributed(tokens, &mut out);
     out
+}
+
+/// Whether token `at` stands before an attribution that closes its sentence: "they should all
+/// be shot, the senator said", "…, dijo la víctima", "…, according to police". The sentence
+/// reports another's words as "the senator said they should all be shot" does.
+fn is_attributed(tokens: &[Token<'_>], at: usize) -> bool {
+    let sentence = tokens[at].sentence;
+    let s = at - tokens[..at].iter().rev().take_while(|t| t.sentence == sentence).count();
+    let e = at + tokens[at..].iter().take_while(|t| t.sentence == sentence).count();
+    attribution(tokens, s, e).is_some_and(|c| at < c)
+}
+
+/// Sets `out[i]` for every token [`is_attributed`], in one pass over the sentences.
+fn mark_attributed(tokens: &[Token<'_>], out: &mut [bool]) {
+    let mut s = 0;
+    while s < tokens.len() {
+        let sentence = tokens[s].sentence;
+        let e = s + tokens[s..].iter().take_while(|t| t.sentence == sentence).count();
+        if let Some(c) = attribution(tokens, s, e) {
+            out[s..c].fill(true);
+        }
+        s = e;
+    }
+}
+
+/// The first token of the sentence's last clause, when that clause attributes what comes before
+/// it to someone other than the commenter: a short clause whose verb of saying has at most a
+/// subject before it and a few words after ("…, the senator said at the rally", "…, dijo la
+/// víctima"). Not the commenter's own or an endorsement: a first-person, "you" or everyone
+/// subject ("…, I said", "…, everyone says"), "told you", "said it best", "as Trump said", or a
+/// clause joined on with "and".
+fn attribution(tokens: &[Token<'_>], s: usize, e: usize) -> Option<usize> {
+    let last = tokens[e - 1].clause;
+    let c = e - tokens[s..e].iter().rev().take_while(|t| t.clause == last).count();
+    let clause = &tokens[c..e];
+    if c == s || clause.len() > 8 {
+        return None;
+    }
+    if matches!(clause, [a, b, ..] if a.text == "according" && b.text == "to") || clause[0].text == "segun" {
+        return Some(c);
+    }
+    if matches!(
+        clause[0].text,
+        "and" | "but" | "or" | "as" | "like" | "so" | "y" | "pero" | "o" | "como" | "asi"
+    ) {
+        return None;
+    }
+    let verb = clause.iter().take(4).position(|t| {
+        matches!(
+            t.text,
+            "said"
+                | "says"
+                | "told"
+                | "wrote"
+                | "added"
+                | "stated"
+                | "tweeted"
+                | "testified"
+                | "claimed"
+                | "shouted"
+                | "yelled"
+                | "dijo"
+                | "dice"
+                | "afirmo"
+                | "declaro"
+                | "escribio"
+                | "aseguro"
+                | "agrego"
+                | "senalo"
+                | "grito"
+        )
+    })?;
+    let own = clause[..verb].iter().any(|t| {
+        matches!(
+            t.text,
+            "i" | "we" | "you" | "u" | "yo" | "te" | "me" | "everyone" | "everybody" | "nobody" | "todos"
+        )
+    });
+    let back = clause
+        .get(verb + 1)
+        .is_some_and(|t| matches!(t.text, "you" | "u" | "me" | "it" | "so" | "that" | "this" | "eso"));
+    (!own && !back && clause.len() - verb <= 4).then_some(c)
 }
 
 #[cfg(test)]
@@ -111,11 +195,20 @@ mod tests {
     use super::super::tokenize;
     use super::*;
 
-    fn dampened(text: &str, word: &str) -> bool {
+    /// `f` on the tokens of `text` and the index of `word` among them.
+    fn at_word<R>(text: &str, word: &str, f: impl FnOnce(&[Token<'_>], usize) -> R) -> R {
         let n = crate::engine::normalize::normalize(text, &Default::default());
         let t = tokenize(n.text());
         let at = t.iter().position(|t| t.text == word).unwrap();
-        is_dampened(&t, at)
+        f(&t, at)
+    }
+
+    fn dampened(text: &str, word: &str) -> bool {
+        at_word(text, word, is_dampened)
+    }
+
+    fn attributed(text: &str, word: &str) -> bool {
+        at_word(text, word, is_attributed)
     }
 
     #[test]
@@ -131,6 +224,33 @@ mod tests {
     }
 
     #[test]
+    fn attributions_close_a_sentence() {
+        assert!(attributed(
+            "They should all be shot, the senator said at the rally.",
+            "shot"
+        ));
+        assert!(attributed("he would kill her, prosecutors said.", "kill"));
+        assert!(attributed("El ladrón debería estar muerto, dijo la víctima.", "muerto"));
+        assert!(attributed("They are criminals, according to police.", "criminals"));
+        assert!(!attributed("You are an idiot, I said.", "idiot"));
+        assert!(!attributed("You are a moron, as I have said many times.", "moron"));
+        assert!(!attributed("You are a moron, everyone says so.", "moron"));
+        assert!(!attributed("He said so, and you are an idiot.", "idiot"));
+        assert!(!attributed("You are an idiot. The senator said so.", "idiot"));
+        assert!(!attributed(
+            "I got a sister, she told me stop calling women bitches",
+            "sister"
+        ));
+        assert!(!attributed("bad bitch, told you I'm a G", "bitch"));
+        assert!(!attributed("That hoe out there, Fat Trel said it best.", "hoe"));
+        assert!(!attributed(
+            "You both vandalized pages, and you both got warned.",
+            "vandalized"
+        ));
+        assert!(!attributed("Hijo de puta, como te dijo cierto muerto.", "puta"));
+    }
+
+    #[test]
     fn the_table_agrees_with_the_window() {
         for text in [
             "i dont think you are an idiot. you idiot",
@@ -140,6 +260,7 @@ mod tests {
             "no you are a clown, no i would not, no one is",
             "i'm not surprised, you idiot. they called him, frankly, a moron, not you, idiot",
             "don't be such an idiot, and do not be a moron. i don't think you're a clown, dont be a fool",
+            "they should all be shot, the senator said. you idiot, i said. he would kill her, prosecutors said",
         ] {
             let n = crate::engine::normalize::normalize(text, &Default::default());
             let t = tokenize(n.text());

@@ -87,16 +87,15 @@ fn push(
 /// Whether the threat starting at token `at` is someone else's words, reported: "the senator
 /// said the protesters should be shot", "he said he will kill you". A verb of saying stands at
 /// most four words before it in its sentence (its subject's words between), and its own subject
-/// is not the commenter ("like I said, I will kill you" stands), or an attribution closes the
-/// sentence ("they should be shot, the senator said"; see [`super::is_attributed`]). Read for
-/// the threat list's entries too.
+/// is not the commenter ("like I said, I will kill you" stands). Read for the threat list's
+/// entries too. An attribution that closes the sentence ("they should be shot, the senator
+/// said") damps like a negation: see [`super::negation`].
 pub fn is_reported(tokens: &[Token<'_>], at: usize) -> bool {
     let sentence = tokens[at].sentence;
     (at.saturating_sub(4)..at)
         .rev()
         .take_while(|&k| tokens[k].sentence == sentence)
         .any(|v| said_by_another(tokens, v))
-        || super::is_attributed(tokens, at)
 }
 
 /// Which objects make a violent verb a threat.
